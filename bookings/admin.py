@@ -1,0 +1,143 @@
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+
+from messaging.models import Message
+
+from .models import Booking, CandidateTime, Fill, InboundEmail, RequestedWindow, Seat
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class RequestedWindowInline(ReadOnlyInline):
+    model = RequestedWindow
+
+
+class CandidateTimeInline(ReadOnlyInline):
+    model = CandidateTime
+
+
+class SeatInline(admin.TabularInline):
+    model = Seat
+    extra = 0
+
+
+class FillInline(ReadOnlyInline):
+    model = Fill
+    fk_name = "candidate_time"
+
+
+class MessageInline(ReadOnlyInline):
+    model = Message
+    fk_name = "booking"
+    fields = [
+        "created_at",
+        "kind",
+        "to_phone",
+        "musician",
+        "seat",
+        "option",
+        "status",
+        "sent_at",
+        "answered_at",
+    ]
+    readonly_fields = fields
+    ordering = ["created_at"]
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = ["id", "client_name", "song_title", "status", "seat_count", "created_at"]
+    list_display_links = ["id", "client_name"]
+    list_filter = ["status", "studio"]
+    search_fields = ["client_name", "client_email", "song_title", "notes"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["inbound_email", "confirmed_time", "created_at", "updated_at"]
+    inlines = [SeatInline, RequestedWindowInline, CandidateTimeInline, MessageInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Booking]:
+        return super().get_queryset(request).annotate(seat_count=Count("seats"))
+
+    @admin.display(description="seats", ordering="seat_count")
+    def seat_count(self, booking: Booking) -> int:
+        return booking.seat_count  # type: ignore[attr-defined]
+
+
+@admin.register(InboundEmail)
+class InboundEmailAdmin(admin.ModelAdmin):
+    """Every call to the webhook, as received. Read-only and never deleted."""
+
+    list_display = ["id", "received_at", "subject", "sender", "status", "booking_link"]
+    list_filter = ["status"]
+    search_fields = ["subject", "sender", "message_id", "body_plain"]
+    date_hierarchy = "received_at"
+    list_select_related = ["booking"]
+    fields = [
+        "received_at", "status", "booking_link", "duplicate_of", "errors", "subject", "sender",
+        "message_id", "dedupe_key", "content_type", "headers", "raw_body", "body_plain",
+        "body_html", "parse_result",
+    ]  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="raw body")
+    def raw_body(self, email: InboundEmail) -> str:
+        return bytes(email.body).decode("utf-8", errors="replace")
+
+    @admin.display(description="booking")
+    def booking_link(self, email: InboundEmail) -> str:
+        booking = getattr(email, "booking", None)
+        if booking is None:
+            return "-"
+        url = reverse("admin:bookings_booking_change", args=[booking.pk])
+        return format_html('<a href="{}">{}</a>', url, booking)
+
+
+@admin.register(CandidateTime)
+class CandidateTimeAdmin(admin.ModelAdmin):
+    list_display = ["booking", "rank", "starts_at", "ends_at", "in_business_hours"]
+    list_filter = ["in_business_hours"]
+    list_select_related = ["booking"]
+    search_fields = ["booking__client_name"]
+    inlines = [FillInline]
+
+
+@admin.register(RequestedWindow)
+class RequestedWindowAdmin(admin.ModelAdmin):
+    list_display = ["booking", "starts_at", "ends_at", "source_line"]
+    list_select_related = ["booking"]
+    search_fields = ["booking__client_name", "source_line"]
+
+
+@admin.register(Seat)
+class SeatAdmin(admin.ModelAdmin):
+    list_display = ["booking", "instrument", "number"]
+    list_filter = ["instrument"]
+    list_select_related = ["booking", "instrument"]
+    search_fields = ["booking__client_name", "instrument__name"]
+
+
+@admin.register(Fill)
+class FillAdmin(admin.ModelAdmin):
+    list_display = ["seat", "candidate_time", "musician", "filled_at"]
+    list_select_related = ["seat__instrument", "seat__booking", "candidate_time", "musician"]
+    search_fields = ["musician__name", "seat__booking__client_name"]

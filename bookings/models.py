@@ -1,0 +1,166 @@
+"""Orders as they arrive (InboundEmail) and the bookings made from them."""
+
+from django.db import models
+from django.db.models import F, Q
+
+
+class InboundEmail(models.Model):
+    """One call to the Zapier webhook, stored exactly as received before anything else.
+
+    Never deleted. A replay of an email already seen is stored too, pointing at
+    the first copy (`duplicate_of`), so the history of what Zapier sent is whole.
+    """
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"  # stored, not yet read
+        PARSED = "parsed", "Parsed"  # a booking was made from it
+        UNPARSEABLE = "unparseable", "Unparseable"  # an email, but not an order we can read
+        MALFORMED = "malformed", "Malformed"  # not JSON, form or an email at all
+        DUPLICATE = "duplicate", "Duplicate"  # a replay of `duplicate_of`
+
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    content_type = models.CharField(max_length=255, blank=True)
+    headers = models.JSONField(default=dict, help_text="Request headers, the token removed.")
+    body = models.BinaryField(help_text="The request body, byte for byte.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED, db_index=True)
+    dedupe_key = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replays"
+    )
+    message_id = models.CharField(max_length=998, blank=True)
+    sender = models.CharField(max_length=320, blank=True)
+    subject = models.CharField(max_length=998, blank=True)
+    body_plain = models.TextField(blank=True)
+    body_html = models.TextField(blank=True)
+    parse_result = models.JSONField(null=True, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subject or '(no subject)'}"
+
+
+class Booking(models.Model):
+    class Status(models.TextChoices):
+        OFFERING = "offering", "Offering"
+        CONFIRMED = "confirmed", "Confirmed"
+        NEEDS_ATTENTION = "needs_attention", "Needs attention"
+        CANCELLED = "cancelled", "Cancelled"
+
+    studio = models.ForeignKey("scheduling.Studio", on_delete=models.PROTECT, related_name="bookings")
+    inbound_email = models.OneToOneField(
+        InboundEmail, null=True, blank=True, on_delete=models.PROTECT, related_name="booking"
+    )
+    client_name = models.CharField(max_length=200)
+    client_email = models.EmailField(blank=True)
+    song_title = models.CharField(max_length=300, blank=True)
+    mp3_url = models.URLField(max_length=1000, blank=True)
+    video_url = models.URLField(max_length=1000, blank=True)
+    other_links = models.JSONField(default=list, blank=True)
+    notes = models.TextField(blank=True)
+    time_zone = models.CharField(max_length=64, help_text="The zone the client's times were written in.")
+    session_minutes = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Empty: each window the client gave is one session."
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OFFERING, db_index=True)
+    confirmed_time = models.ForeignKey(
+        "CandidateTime", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        song = f" – {self.song_title}" if self.song_title else ""
+        return f"#{self.pk} {self.client_name}{song}"
+
+
+class RequestedWindow(models.Model):
+    """A time range the client said works for them, as written in the email."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="requested_windows")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    source_line = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["booking", "starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="window_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M} UTC"
+
+
+class CandidateTime(models.Model):
+    """One session the client offered and the studio is free for, ranked in the plan."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="candidate_times")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    rank = models.PositiveIntegerField(help_text="Position in the offer plan, 1 first.")
+    in_business_hours = models.BooleanField()
+
+    class Meta:
+        ordering = ["booking", "rank"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="candidate_ends_after_start"
+            ),
+            models.UniqueConstraint(fields=["booking", "rank"], name="candidate_rank_unique"),
+            models.UniqueConstraint(fields=["booking", "starts_at"], name="candidate_start_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"option {self.rank}: {self.starts_at:%Y-%m-%d %H:%M} UTC"
+
+
+class Seat(models.Model):
+    """One instrument the booking needs; two violins are two seats."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="seats")
+    instrument = models.ForeignKey("musicians.Instrument", on_delete=models.PROTECT, related_name="seats")
+    number = models.PositiveSmallIntegerField(
+        default=1, help_text="1 for the first violin, 2 for the second…"
+    )
+
+    class Meta:
+        ordering = ["booking", "instrument__name", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "instrument", "number"], name="seat_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.number}" if self.number > 1 else str(self.instrument)
+
+
+class Fill(models.Model):
+    """A musician holding a seat at one candidate time (they said YES first)."""
+
+    seat = models.ForeignKey(Seat, on_delete=models.CASCADE, related_name="fills")
+    candidate_time = models.ForeignKey(CandidateTime, on_delete=models.CASCADE, related_name="fills")
+    musician = models.ForeignKey("musicians.Musician", on_delete=models.PROTECT, related_name="fills")
+    offer = models.OneToOneField(
+        "messaging.Message", null=True, blank=True, on_delete=models.PROTECT, related_name="fill"
+    )
+    filled_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["candidate_time", "seat"]
+        constraints = [
+            # The database, not Python, decides the race between two YESes.
+            models.UniqueConstraint(
+                fields=["seat", "candidate_time"], name="fill_one_musician_per_seat_and_time"
+            ),
+            models.UniqueConstraint(
+                fields=["candidate_time", "musician"], name="fill_one_seat_per_musician_and_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.musician} on {self.seat}"

@@ -1,0 +1,36 @@
+"""SMS backends, picked by the SMS_BACKEND setting like Django's EMAIL_BACKEND.
+
+`console` prints, `file` appends one JSON line per text to SMS_FILE_PATH,
+`memory` keeps an outbox list for tests. A backend's `send()` returns the
+provider's id for the text or raises SmsError.
+"""
+
+from functools import cache
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
+
+from .base import OutgoingText, SmsBackend, SmsError
+
+BACKENDS = {
+    "console": "messaging.backends.console.ConsoleBackend",
+    "file": "messaging.backends.file.FileBackend",
+    "memory": "messaging.backends.memory.MemoryBackend",
+}
+
+__all__ = ["OutgoingText", "SmsBackend", "SmsError", "get_sms_backend"]
+
+
+@cache
+def _backend_for(name: str) -> SmsBackend:
+    try:
+        path = BACKENDS[name]
+    except KeyError:
+        known = ", ".join(sorted(BACKENDS))
+        raise ImproperlyConfigured(f"SMS_BACKEND={name!r} is not one of: {known}.") from None
+    return import_string(path)()
+
+
+def get_sms_backend() -> SmsBackend:
+    return _backend_for(settings.SMS_BACKEND)

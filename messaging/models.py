@@ -1,0 +1,87 @@
+"""Message: one text to one phone (the seed's "messages table")."""
+
+from django.db import models
+from django.db.models import Q
+
+
+class Message(models.Model):
+    """An offer, a confirmation, a notice or an alert to the manager.
+
+    For an offer it carries what the seed's messages table named: musician,
+    option (the time's position in the plan), booking, booking time and
+    instrument (through the seat).
+    """
+
+    class Kind(models.TextChoices):
+        OFFER = "offer", "Offer"
+        CONFIRMATION = "confirmation", "Confirmation"
+        NOTICE = "notice", "Notice"
+        ALERT = "alert", "Alert to the manager"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        LATE = "late", "Late (seat already taken)"
+        VOIDED = "voided", "Voided"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices, db_index=True)
+    to_phone = models.CharField(max_length=20, db_index=True)
+    body = models.TextField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
+
+    musician = models.ForeignKey(
+        "musicians.Musician", null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+    )
+    booking = models.ForeignKey(
+        "bookings.Booking", null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+    )
+    candidate_time = models.ForeignKey(
+        "bookings.CandidateTime",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="messages",
+        help_text="The booking time an offer is for.",
+    )
+    seat = models.ForeignKey(
+        "bookings.Seat", null=True, blank=True, on_delete=models.PROTECT, related_name="offers"
+    )
+    option = models.PositiveIntegerField(null=True, blank=True, help_text="The time's position in the plan.")
+    inbound_email = models.ForeignKey(
+        "bookings.InboundEmail", null=True, blank=True, on_delete=models.PROTECT, related_name="alerts"
+    )
+
+    provider_id = models.CharField(max_length=100, blank=True, db_index=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    send_started_at = models.DateTimeField(null=True, blank=True, help_text="Claimed by a worker.")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="offer")
+                | Q(musician__isnull=False, seat__isnull=False, candidate_time__isnull=False),
+                name="offer_has_musician_seat_and_time",
+            ),
+            # A musician is offered a seat at a time once, however often the sweep runs.
+            models.UniqueConstraint(
+                fields=["seat", "candidate_time", "musician"],
+                condition=Q(kind="offer"),
+                name="offer_once_per_musician_seat_and_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.to_phone} ({self.status})"
+
+    @property
+    def instrument(self):
+        return self.seat.instrument if self.seat_id else None

@@ -1,0 +1,16 @@
+from pathlib import Path
+
+from django.apps import AppConfig
+from django.conf import settings
+
+
+class WorkflowConfig(AppConfig):
+    name = "workflow"
+    verbose_name = "Workflow"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system checks)
+
+        if settings.CELERY_BROKER_URL.startswith("filesystem://"):
+            # kombu's folder transport neither creates its folder nor says why it fails.
+            Path(settings.CELERY_BROKER_FOLDER).mkdir(parents=True, exist_ok=True)
