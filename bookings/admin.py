@@ -8,6 +8,23 @@ from messaging.models import Message
 
 from .models import Booking, CandidateTime, Fill, InboundEmail, RequestedWindow, Seat
 
+INBOUND_EMAIL_FIELDS = (
+    "received_at", "status", "booking_link", "duplicate_of", "errors", "subject", "sender",
+    "message_id", "dedupe_key", "content_type", "headers", "raw_body", "body_plain",
+    "body_html", "parse_result",
+)  # fmt: skip
+MESSAGE_INLINE_FIELDS = (
+    "created_at",
+    "kind",
+    "to_phone",
+    "musician",
+    "seat",
+    "option",
+    "status",
+    "sent_at",
+    "answered_at",
+)
+
 
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
@@ -41,18 +58,8 @@ class FillInline(ReadOnlyInline):
 class MessageInline(ReadOnlyInline):
     model = Message
     fk_name = "booking"
-    fields = [
-        "created_at",
-        "kind",
-        "to_phone",
-        "musician",
-        "seat",
-        "option",
-        "status",
-        "sent_at",
-        "answered_at",
-    ]
-    readonly_fields = fields
+    fields = MESSAGE_INLINE_FIELDS
+    readonly_fields = MESSAGE_INLINE_FIELDS
     ordering = ["created_at"]
 
 
@@ -83,12 +90,8 @@ class InboundEmailAdmin(admin.ModelAdmin):
     search_fields = ["subject", "sender", "message_id", "body_plain"]
     date_hierarchy = "received_at"
     list_select_related = ["booking"]
-    fields = [
-        "received_at", "status", "booking_link", "duplicate_of", "errors", "subject", "sender",
-        "message_id", "dedupe_key", "content_type", "headers", "raw_body", "body_plain",
-        "body_html", "parse_result",
-    ]  # fmt: skip
-    readonly_fields = fields
+    fields = INBOUND_EMAIL_FIELDS
+    readonly_fields = INBOUND_EMAIL_FIELDS
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

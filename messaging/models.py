@@ -84,4 +84,4 @@ class Message(models.Model):
 
     @property
     def instrument(self):
-        return self.seat.instrument if self.seat_id else None
+        return self.seat.instrument if self.seat else None

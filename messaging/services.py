@@ -49,7 +49,7 @@ def message_send(*, message_id: int) -> bool:
     if not _claim(message_id):
         return False
     message = Message.objects.select_related("musician").get(pk=message_id)
-    if message.musician_id and message.musician.opted_out_at:
+    if message.musician and message.musician.opted_out_at:
         _mark_failed(message, "The musician opted out (STOP); never texted.")
         return False
     text = OutgoingText(message_id=message.pk, to=message.to_phone, body=message.body, kind=message.kind)

@@ -115,6 +115,7 @@ X_FRAME_OPTIONS = "DENY"
 # --- Celery ---------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 CELERY_BROKER_FOLDER = DATA_DIR / "broker"
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object]
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # kombu's folder transport: fine on one laptop, not crash-safe (see README).
     CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -50,7 +50,7 @@ def email_webhook(request: HttpRequest) -> JsonResponse:
     if _too_big(request) or len(request.body) > settings.INBOUND_EMAIL_MAX_BYTES:
         return _error(413, f"The email is over {settings.INBOUND_EMAIL_MAX_BYTES // 1024} KB.")
     inbound = inbound_email_store(
-        body=request.body, content_type=request.content_type or "", headers=dict(request.headers)
+        body=request.body, content_type=request.META.get("CONTENT_TYPE", ""), headers=dict(request.headers)
     )
     return _answer(inbound_email_process(inbound_email=inbound))
 

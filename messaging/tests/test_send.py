@@ -10,6 +10,7 @@ from messaging.backends import SmsError, memory
 from messaging.gsm7 import is_gsm7, to_gsm7
 from messaging.models import Message
 from messaging.services import message_queue, message_send
+from musicians.models import Musician
 from musicians.tests.factories import MusicianFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def test_it_sends_a_queued_text_once_however_often_the_task_runs(outbox):
 
 
 def test_it_never_texts_a_musician_who_opted_out(outbox):
-    musician = MusicianFactory(opted_out_at=timezone.now())
+    musician: Musician = MusicianFactory.create(opted_out_at=timezone.now())
     message = message_queue(kind=Message.Kind.NOTICE, to_phone=musician.phone, body="hi", musician=musician)
 
     assert message_send(message_id=message.pk) is False

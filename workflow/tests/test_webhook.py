@@ -72,6 +72,7 @@ def test_it_makes_a_booking_from_a_json_email(client):
         "Violin 2",
     ]
     assert booking.requested_windows.count() == 2
+    assert booking.inbound_email is not None
     assert booking.inbound_email.status == InboundEmail.Status.PARSED
 
 

@@ -1,0 +1,64 @@
+"""What the parser hands back: the order, or every reason it could not read one."""
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RequestedSeat:
+    """One instrument the client asked for, and how many players of it."""
+
+    instrument_slug: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Window:
+    """A stretch of time the client can do, already converted to UTC."""
+
+    starts_at: datetime
+    ends_at: datetime
+    source_line: str
+
+
+@dataclass(frozen=True)
+class ParsedOrder:
+    client_name: str
+    client_email: str
+    song_title: str
+    seats: tuple[RequestedSeat, ...]
+    windows: tuple[Window, ...]
+    session_minutes: int | None
+    time_zone: str
+    mp3_url: str
+    video_url: str
+    other_links: tuple[str, ...]
+    notes: str
+    warnings: tuple[str, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        """A JSON-safe copy (ISO 8601 datetimes, lists for tuples) to store with the email."""
+        data = asdict(self)
+        data["windows"] = [_window_json(window) for window in self.windows]
+        data["seats"] = [asdict(seat) for seat in self.seats]
+        data["other_links"] = list(self.other_links)
+        data["warnings"] = list(self.warnings)
+        return data
+
+
+def _window_json(window: Window) -> dict[str, str]:
+    return {
+        "starts_at": window.starts_at.isoformat(),
+        "ends_at": window.ends_at.isoformat(),
+        "source_line": window.source_line,
+    }
+
+
+class OrderParseError(Exception):
+    """The email cannot become a booking. `errors` holds every reason, each a sentence for the manager."""
+
+    def __init__(self, errors: Sequence[str]) -> None:
+        self.errors = list(errors)
+        super().__init__(" ".join(self.errors))

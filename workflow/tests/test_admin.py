@@ -1,0 +1,53 @@
+"""Every model has an admin the manager can open, search and filter."""
+
+import json
+
+import pytest
+import time_machine
+from django.contrib import admin
+from django.urls import reverse
+
+from bookings.models import InboundEmail
+from musicians.tests.factories import MusicianFactory
+
+pytestmark = pytest.mark.django_db
+
+ORDER = (
+    "Client name: Jane Doe\nSong: Fly\nInstruments: drums, 2 violins\nSession length: 3 hours\n"
+    "Available times:\n- Saturday, December 5, 2026, 2-5pm\n"
+)
+
+
+@pytest.fixture
+def some_of_everything(client):  # noqa: ANN001, ANN201
+    MusicianFactory(plays=["drums"])
+    with time_machine.travel("2026-11-21 12:00Z", tick=False):
+        for body in (ORDER, "not an order"):
+            client.post(
+                "/workflow/email",
+                json.dumps({"subject": "Order", "from": "a@b.example", "body_plain": body}),
+                content_type="application/json",
+                HTTP_AUTHORIZATION="Bearer test-zapier-token",
+            )
+    client.post("/workflow/email", b"\xff", content_type="text/weird", HTTP_AUTHORIZATION="Bearer test-zapier-token")
+
+
+@pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda model: model._meta.label)
+def test_every_admin_page_opens_with_search_and_its_objects(admin_client, some_of_everything, model):
+    page = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    changelist = admin_client.get(reverse(f"{page}_changelist"), {"q": "a"})
+    assert changelist.status_code == 200
+
+    for obj in model.objects.all()[:3]:
+        change = admin_client.get(reverse(f"{page}_change", args=[obj.pk]))
+        assert change.status_code == 200, obj
+
+
+def test_inbound_emails_are_read_only_and_never_deleted(admin_client, some_of_everything):
+    email = InboundEmail.objects.first()
+    assert email is not None
+    page = admin_client.get(reverse("admin:bookings_inboundemail_change", args=[email.pk]))
+    assert b"raw body" in page.content.lower()
+    delete = admin_client.post(reverse("admin:bookings_inboundemail_delete", args=[email.pk]), {"post": "yes"})
+    assert delete.status_code == 403
+    assert InboundEmail.objects.filter(pk=email.pk).exists()
