@@ -4,11 +4,12 @@
 CELERY_BROKER_URL at them, so these fixtures use the real services.
 """
 
-import threading
+import importlib
 from collections.abc import Iterator
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.apps import apps
 
 from messaging.backends import memory
 from workflow.celery import app as celery_app
@@ -21,7 +22,10 @@ def _isolated_settings(settings, tmp_path):
     settings.ZAPIER_TOKEN = "test-zapier-token"
     settings.MANAGER_PHONE = "+12125550199"
     settings.PUBLIC_BASE_URL = "https://studio.example"
-    settings.SECURE_SSL_REDIRECT = False
+    # No collectstatic before tests: serve static files without the manifest.
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }
 
 
 @pytest.fixture
@@ -45,7 +49,14 @@ def _celery_worker_thread(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def celery_worker(_celery_worker_thread, transactional_db):
-    """A real worker; the test must use committed data (transactional_db) for it to see."""
-    assert threading.active_count() > 1
+def seeded_instruments(transactional_db):
+    """Transactional tests empty every table when they end, the instruments a migration
+    seeded too; put them back with the migration's own code."""
+    migration = importlib.import_module("musicians.migrations.0002_seed_instruments")
+    migration.seed(apps, None)
+
+
+@pytest.fixture
+def celery_worker(_celery_worker_thread, seeded_instruments):
+    """A real worker; the test's data is committed (transactional_db) so the worker sees it."""
     return _celery_worker_thread

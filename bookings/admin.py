@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -72,6 +73,7 @@ class BookingAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = ["inbound_email", "confirmed_time", "created_at", "updated_at"]
     inlines = [SeatInline, RequestedWindowInline, CandidateTimeInline, MessageInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Booking]:
         return super().get_queryset(request).annotate(seat_count=Count("seats"))

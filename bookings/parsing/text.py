@@ -14,6 +14,21 @@ MAX_LINES = 2_000
 MAX_TEXT_CHARS = 500_000
 MAX_HTML_CHARS = 2_000_000
 
+NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+
 TOO_LONG_WARNING = "Only the start of a very long email was read."
 
 _SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\t": " ", "\u3000": " "})
@@ -55,9 +70,9 @@ def email_lines(text: str) -> tuple[list[str], list[str]]:
     kept = [line for line in raw if len(line) <= MAX_LINE_CHARS]
     if len(kept) < len(raw):
         warnings.append(f"Skipped {len(raw) - len(kept)} line(s) longer than 1,000 characters.")
-    unquoted = [_QUOTE_MARKERS.sub("", line) for line in kept]
-    lines = [_EMPHASIS.sub("", line).strip() for line in _drop_forwarding(unquoted)]
-    return lines, warnings
+    # Stars go before forwarding is undone: Outlook writes forwarded headers as "*From:* Jane".
+    undecorated = [_EMPHASIS.sub("", _QUOTE_MARKERS.sub("", line)) for line in kept]
+    return [line.strip() for line in _drop_forwarding(undecorated)], warnings
 
 
 def _drop_forwarding(lines: list[str]) -> list[str]:
@@ -69,12 +84,14 @@ def _drop_forwarding(lines: list[str]) -> list[str]:
     index = 0
     while index < len(lines):
         line = lines[index]
-        if _is_forward_marker(line) or _starts_header_block(lines, index):
-            index = _skip_header_block(lines, index + 1 if _is_forward_marker(line) else index)
-            continue
-        if not _is_reply_attribution(line):
-            kept.append(line)
-        index += 1
+        if _is_forward_marker(line):
+            index = _skip_header_block(lines, index + 1)
+        elif _starts_header_block(lines, index):
+            index = _skip_header_block(lines, index)
+        else:
+            if not _is_reply_attribution(line):
+                kept.append(line)
+            index += 1
     return kept
 
 
@@ -125,8 +142,9 @@ def html_to_text(html: str) -> str:
 
 
 _BLOCK_TAGS = frozenset(
-    "address article aside blockquote dd div dl dt fieldset figcaption figure footer form "
-    "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody tfoot thead tr ul".split()
+    {"address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "fieldset", "figcaption"}
+    | {"figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main"}
+    | {"nav", "ol", "p", "pre", "section", "table", "tbody", "tfoot", "thead", "tr", "ul"}
 )
 _HIDDEN_TAGS = frozenset({"script", "style", "head", "title", "template", "noscript"})
 _WHITESPACE = re.compile(r"\s+")

@@ -1,0 +1,131 @@
+"""`parse_order`: an order email's subject and bodies to a ParsedOrder, or every reason not.
+
+Pure: no database, settings or network. The caller passes the clock (`now`), the
+studio's zone and the instrument catalog.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .durations import length_error, read_minutes
+from .fields import read_fields
+from .instruments import InstrumentCatalog
+from .labels import LabelledText, add_subject, read_labels
+from .result import OrderParseError, ParsedOrder, Window
+from .seats import read_seats
+from .text import MAX_HTML_CHARS, clean_text, email_lines, html_to_text
+from .windows import TimeContext, read_windows, unknown_zone_error
+from .zones import iana_name, resolve_zone
+
+NO_INSTRUMENTS = 'No instruments found: add a line like "Instruments: drums, bass".'
+NO_TIMES = 'No candidate times found: add lines like "Saturday, December 5, 2026, 2-5pm".'
+NO_LENGTH = 'No session length found; add a line like "Session length: 3 hours".'
+
+_REPLY_PREFIXES = re.compile(r"^(?:\s*(?:re|fwd?|aw|wg)\s*:\s*)+", re.IGNORECASE)
+
+
+@dataclass
+class _Problems:
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def parse_order(
+    *,
+    subject: str,
+    body_plain: str,
+    body_html: str,
+    now: datetime,
+    default_zone: str,
+    catalog: InstrumentCatalog,
+) -> ParsedOrder:
+    """Read an order email. Raises OrderParseError (with every problem) if it cannot be booked.
+
+    `now` must be timezone-aware: times before it are in the past. `default_zone` is the
+    studio's IANA zone, used when the email names none.
+    """
+    if now.tzinfo is None:
+        raise ValueError("parse_order needs an aware `now`.")
+    problems = _Problems()
+    labelled = _read_body(subject, body_plain, body_html, problems)
+    zone_name = _email_zone(labelled, default_zone, problems)
+    session_minutes = _session_minutes(labelled, problems)
+    seats = read_seats(labelled.lines("instruments"), catalog)
+    problems.errors.extend(seats.errors)
+    if not seats.seats and not seats.errors:
+        problems.errors.append(NO_INSTRUMENTS)
+    windows = _windows(labelled, TimeContext(now, zone_name, session_minutes), problems)
+    fields = read_fields(labelled)
+    problems.warnings.extend(fields.warnings)
+    if problems.errors:
+        raise OrderParseError(list(dict.fromkeys(problems.errors)))
+    return ParsedOrder(
+        client_name=fields.client_name,
+        client_email=fields.client_email,
+        song_title=fields.song_title,
+        seats=tuple(seats.seats),
+        windows=tuple(windows),
+        session_minutes=session_minutes,
+        time_zone=zone_name,
+        mp3_url=fields.mp3_url,
+        video_url=fields.video_url,
+        other_links=tuple(fields.other_links),
+        notes=fields.notes,
+        warnings=tuple(dict.fromkeys(problems.warnings)),
+    )
+
+
+def _read_body(subject: str, body_plain: str, body_html: str, problems: _Problems) -> LabelledText:
+    """The labelled lines of the plain body if it has any, else of the HTML body."""
+    plain_lines, plain_warnings = email_lines(clean_text(body_plain))
+    chosen, warnings = read_labels(plain_lines), plain_warnings
+    if not chosen.values and body_html.strip():
+        html_text = clean_text(html_to_text(clean_text(body_html, MAX_HTML_CHARS)))
+        html_lines, html_warnings = email_lines(html_text)
+        from_html = read_labels(html_lines)
+        if from_html.values or not any(plain_lines):
+            chosen, warnings = from_html, html_warnings
+    problems.warnings.extend(warnings + chosen.warnings)
+    add_subject(chosen, _REPLY_PREFIXES.sub("", clean_text(subject, 1_000)).strip())
+    return chosen
+
+
+def _email_zone(labelled: LabelledText, default_zone: str, problems: _Problems) -> str:
+    """The `Time zone:` line's zone, else the studio's."""
+    written = labelled.first("zone")
+    named = resolve_zone(written) if written else None
+    if written and named is None:
+        problems.errors.append(unknown_zone_error(written))
+    default = iana_name(default_zone)
+    if default is None:
+        problems.errors.append(unknown_zone_error(default_zone))
+    return named or default or "UTC"
+
+
+def _session_minutes(labelled: LabelledText, problems: _Problems) -> int | None:
+    written = labelled.first("length")
+    if not written:
+        problems.warnings.append(NO_LENGTH)
+        return None
+    minutes = read_minutes(written)
+    error = length_error(written, minutes)
+    if error:
+        problems.errors.append(error)
+        return None
+    return minutes
+
+
+def _windows(labelled: LabelledText, context: TimeContext, problems: _Problems) -> list[Window]:
+    """Usable windows. Bad lines stop the order only when no line gave a usable window."""
+    lines = labelled.lines("times")
+    reading = read_windows(lines, context)
+    problems.errors.extend(reading.errors)
+    problems.warnings.extend(reading.warnings)
+    if reading.windows:
+        problems.warnings.extend(reading.problems)
+    elif reading.problems or reading.errors:
+        problems.errors.extend(reading.problems)
+    else:
+        problems.errors.append(NO_TIMES)
+    return reading.windows

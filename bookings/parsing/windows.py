@@ -1,0 +1,186 @@
+"""Candidate-time lines to UTC windows, each bad line explained in a sentence.
+
+A line is read in the zone it names, else the email's zone. Wall-clock times that the
+zone skips (spring forward) are refused; times it repeats (fall back) take the first,
+daylight-saving, reading.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from .clock import ClockRange, EndsBeforeStart, describe_clock, take_clock_times
+from .dates import WEEKDAY_NAMES, Unreadable, describe_date, take_date, take_weekday
+from .durations import describe_minutes
+from .result import Window
+from .zones import ZoneMention, find_zones
+
+MAX_SOURCE_CHARS = 500
+
+_DASHES = str.maketrans({"–": "-", "—": "-", "−": "-", "‐": "-", "‑": "-", "~": "-"})
+_DOTTED_MERIDIEM = re.compile(r"\b([ap])\.m\b\.?")
+_ISO_T = re.compile(r"(\d)t(\d)")
+_TWELVE_WORD = re.compile(r"\b12\s*(noon|midnight)\b")
+
+
+@dataclass(frozen=True)
+class TimeContext:
+    now: datetime
+    zone_name: str  # the email's zone: its `Time zone:` line, else the studio's
+    session_minutes: int | None
+
+
+@dataclass
+class WindowReading:
+    windows: list[Window] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # bad lines: errors only if no window is usable
+    errors: list[str] = field(default_factory=list)  # always stop the order (unknown zones)
+    warnings: list[str] = field(default_factory=list)
+
+
+def quote(text: str, limit: int = 200) -> str:
+    """Text for a message: whole if short, else cut with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def unknown_zone_error(written: str) -> str:
+    return f'Unknown time zone "{quote(written, 60)}". Use a name like "Eastern" or "America/New_York".'
+
+
+def read_windows(lines: list[str], context: TimeContext) -> WindowReading:
+    """Every window on the time lines, sorted by start, each distinct start/end once."""
+    reading = WindowReading()
+    for line in lines:
+        _read_line(line.strip()[:MAX_SOURCE_CHARS], context, reading)
+    unique = {(window.starts_at, window.ends_at): window for window in reversed(reading.windows)}
+    reading.windows = sorted(unique.values(), key=lambda window: (window.starts_at, window.ends_at))
+    return reading
+
+
+def _read_line(source: str, context: TimeContext, reading: WindowReading) -> None:
+    mentions = find_zones(source)
+    unknown = [mention.written for mention in mentions if mention.name is None]
+    if unknown:
+        reading.errors.extend(unknown_zone_error(written) for written in unknown)
+        return
+    zone_name, text = _apply_zone(source, [m for m in mentions if m.name], context.zone_name)
+    zone = ZoneInfo(zone_name)
+    try:
+        day, clocks = _read_day_and_clocks(
+            _normalise(text), context.now.astimezone(zone).date(), source, reading
+        )
+    except EndsBeforeStart:
+        reading.problems.append(f'The time "{quote(source)}" ends before it starts.')
+        return
+    except Unreadable:
+        reading.problems.append(f'Could not read a time on the line "{quote(source)}".')
+        return
+    if not clocks:
+        reading.problems.append(f'No time of day on the line "{quote(source)}".')
+    for clock in clocks:
+        _add_window(day, clock, zone, context, source, reading)
+
+
+def _apply_zone(source: str, mentions: list[ZoneMention], email_zone: str) -> tuple[str, str]:
+    """The line's zone and its text without zone names.
+
+    `2-5pm ET (11am-2pm PT)` names a second zone for a restatement of the same time:
+    the text is cut before it, so the restatement is not read as another window.
+    """
+    if not mentions:
+        return email_zone, source
+    first = mentions[0]
+    cut = len(source)
+    second = next((mention for mention in mentions if mention.name != first.name), None)
+    if second:
+        has_time_before_zone = any(char.isdigit() for char in source[: first.start])
+        cut = first.end if has_time_before_zone else second.start
+    text = source[:cut]
+    for mention in reversed([mention for mention in mentions if mention.end <= cut]):
+        text = text[: mention.start] + " " + text[mention.end :]
+    return first.name or email_zone, text
+
+
+def _normalise(text: str) -> str:
+    text = text.lower().translate(_DASHES).replace("o'clock", " ").replace("o’clock", " ")
+    text = _DOTTED_MERIDIEM.sub(r"\1m", text)
+    text = _ISO_T.sub(r"\1 \2", text)
+    return _TWELVE_WORD.sub(r"\1", text)
+
+
+def _read_day_and_clocks(
+    text: str, today: date, source: str, reading: WindowReading
+) -> tuple[date, list[ClockRange]]:
+    day, text = take_date(text, today)
+    weekday, text = take_weekday(text)
+    clocks, text = take_clock_times(text)
+    # A digit nobody used means the line says something we did not understand.
+    if day is None or any(char.isdigit() for char in text):
+        raise Unreadable("no date, or numbers left over")
+    if weekday is not None and weekday != day.weekday():
+        reading.warnings.append(
+            f'The line "{quote(source)}" says {WEEKDAY_NAMES[weekday]}, but that date is '
+            f"{describe_date(day)}; the date was used."
+        )
+    for clock in clocks:
+        if clock.guessed:
+            reading.warnings.append(_guess_warning(source, clock))
+    return day, clocks
+
+
+def _guess_warning(source: str, clock: ClockRange) -> str:
+    shown = describe_clock(clock.start)
+    if clock.end is not None:
+        shown += f" to {describe_clock(clock.end)}"
+    return f'No am or pm on the line "{quote(source)}"; it was read as {shown}.'
+
+
+def _add_window(
+    day: date, clock: ClockRange, zone: ZoneInfo, context: TimeContext, source: str, reading: WindowReading
+) -> None:
+    problem, window = _window(day, clock, zone, context, source)
+    if problem:
+        reading.problems.append(problem)
+    if window:
+        reading.windows.append(window)
+
+
+def _window(
+    day: date, clock: ClockRange, zone: ZoneInfo, context: TimeContext, source: str
+) -> tuple[str | None, Window | None]:
+    quoted = quote(source)
+    starts_at = _to_utc(day, clock.start, zone)
+    ends_at = _window_end(day, clock, zone, starts_at, context.session_minutes)
+    if starts_at is None or (clock.end is not None and ends_at is None):
+        return f'The time "{quoted}" does not exist in {zone.key}, because the clocks go forward then.', None
+    if ends_at is None:
+        return f'The time "{quoted}" has no end time, and there is no session length to work one out.', None
+    if ends_at <= starts_at:
+        return f'The time "{quoted}" ends before it starts.', None
+    if starts_at < context.now:
+        return f'The time "{quoted}" is in the past.', None
+    if context.session_minutes and ends_at - starts_at < timedelta(minutes=context.session_minutes):
+        length = describe_minutes(context.session_minutes)
+        return f'The time "{quoted}" is shorter than the session length ({length}).', None
+    return None, Window(starts_at=starts_at, ends_at=ends_at, source_line=source)
+
+
+def _window_end(
+    day: date, clock: ClockRange, zone: ZoneInfo, starts_at: datetime | None, session_minutes: int | None
+) -> datetime | None:
+    """The given end, else one session after the start."""
+    if clock.end is not None:
+        return _to_utc(day, clock.end, zone)
+    if starts_at is None or session_minutes is None:
+        return None
+    return starts_at + timedelta(minutes=session_minutes)
+
+
+def _to_utc(day: date, minutes: int, zone: ZoneInfo) -> datetime | None:
+    """The UTC instant of a wall-clock time, or None if the zone skips it."""
+    local = datetime.combine(day, time(), tzinfo=zone) + timedelta(minutes=minutes)
+    utc = local.astimezone(UTC)
+    if utc.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
+        return None
+    return utc
