@@ -71,7 +71,15 @@ class BookingAdmin(admin.ModelAdmin):
     list_filter = ["status", "studio"]
     search_fields = ["client_name", "client_email", "song_title", "notes"]
     date_hierarchy = "created_at"
-    readonly_fields = ["inbound_email", "confirmed_time", "created_at", "updated_at"]
+    readonly_fields = [
+        "inbound_email",
+        "current_time",
+        "planned_at",
+        "last_offer_at",
+        "attention_reason",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [SeatInline, RequestedWindowInline, CandidateTimeInline, MessageInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 

@@ -65,9 +65,24 @@ class Booking(models.Model):
         null=True, blank=True, help_text="Empty: each window the client gave is one session."
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OFFERING, db_index=True)
-    confirmed_time = models.ForeignKey(
-        "CandidateTime", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    current_time = models.ForeignKey(
+        "CandidateTime",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The time being offered now; once confirmed, the session's time.",
     )
+    planned_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its candidate times were worked out."
+    )
+    last_offer_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When the latest offer was texted; the sweep waits from here.",
+    )
+    attention_reason = models.TextField(blank=True, help_text="Why the manager is needed.")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -77,6 +92,10 @@ class Booking(models.Model):
     def __str__(self) -> str:
         song = f" – {self.song_title}" if self.song_title else ""
         return f"#{self.pk} {self.client_name}{song}"
+
+    @property
+    def confirmed_time(self) -> "CandidateTime | None":
+        return self.current_time if self.status == self.Status.CONFIRMED else None
 
 
 class RequestedWindow(models.Model):
@@ -105,6 +124,9 @@ class CandidateTime(models.Model):
     ends_at = models.DateTimeField()
     rank = models.PositiveIntegerField(help_text="Position in the offer plan, 1 first.")
     in_business_hours = models.BooleanField()
+    viable = models.BooleanField(
+        default=False, help_text="A full line-up was free when the booking was planned."
+    )
 
     class Meta:
         ordering = ["booking", "rank"]

@@ -1,8 +1,21 @@
+"""Celery tasks: each takes an id, calls one service, and is safe to run twice."""
+
 from celery import shared_task
 
-from .engine import booking_start
+from . import engine, escalation
 
 
 @shared_task(acks_late=True)
 def start_booking(booking_id: int) -> None:
-    booking_start(booking_id=booking_id)
+    engine.booking_start(booking_id=booking_id)
+
+
+@shared_task(acks_late=True)
+def escalate_booking(booking_id: int) -> None:
+    escalation.booking_escalate(booking_id=booking_id)
+
+
+@shared_task
+def sweep_due_offers() -> int:
+    """Beat's job: queue one escalation per due booking, nothing more."""
+    return len(escalation.sweep_due_offers())

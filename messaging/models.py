@@ -1,7 +1,13 @@
 """Message: one text to one phone (the seed's "messages table")."""
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.db.models import Q
+
+if TYPE_CHECKING:
+    from bookings.models import Booking, CandidateTime, Seat
+    from musicians.models import Instrument, Musician
 
 
 class Message(models.Model):
@@ -55,6 +61,9 @@ class Message(models.Model):
         "bookings.InboundEmail", null=True, blank=True, on_delete=models.PROTECT, related_name="alerts"
     )
 
+    token = models.CharField(
+        max_length=32, unique=True, null=True, blank=True, help_text="The secret in an offer's YES/NO links."
+    )
     provider_id = models.CharField(max_length=100, blank=True, db_index=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -68,8 +77,13 @@ class Message(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(kind="offer")
-                | Q(musician__isnull=False, seat__isnull=False, candidate_time__isnull=False),
-                name="offer_has_musician_seat_and_time",
+                | Q(
+                    booking__isnull=False,
+                    musician__isnull=False,
+                    seat__isnull=False,
+                    candidate_time__isnull=False,
+                ),
+                name="offer_has_booking_musician_seat_and_time",
             ),
             # A musician is offered a seat at a time once, however often the sweep runs.
             models.UniqueConstraint(
@@ -83,5 +97,12 @@ class Message(models.Model):
         return f"{self.get_kind_display()} to {self.to_phone} ({self.status})"
 
     @property
-    def instrument(self):
+    def instrument(self) -> "Instrument | None":
+        """The seed's "instrument" field, through the seat."""
         return self.seat.instrument if self.seat else None
+
+    def offer_parts(self) -> "tuple[Booking, Seat, CandidateTime, Musician]":
+        """(booking, seat, candidate time, musician) of an offer; the database guarantees them."""
+        if self.booking is None or self.seat is None or self.candidate_time is None or self.musician is None:
+            raise ValueError(f"Message {self.pk} is not an offer.")
+        return self.booking, self.seat, self.candidate_time, self.musician

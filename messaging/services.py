@@ -5,6 +5,8 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from scheduling.models import Studio
+
 from .backends import OutgoingText, SmsError, get_sms_backend
 from .gsm7 import to_gsm7
 from .models import Message
@@ -24,12 +26,14 @@ def message_queue(*, kind: str, to_phone: str, body: str, **links: object) -> Me
     return message
 
 
-def manager_alert(*, studio, body: str, **links: object) -> Message | None:
-    """Text the studio's manager; without a manager phone, log it instead."""
+def manager_alert(
+    *, studio: Studio, body: str, kind: str = Message.Kind.ALERT, **links: object
+) -> Message | None:
+    """Text the studio's manager (an alert, or a confirmation); without a phone, log it."""
     if not studio.manager_phone:
-        logger.warning("No manager phone for %s; alert not texted: %s", studio, body)
+        logger.warning("No manager phone for %s; text not sent: %s", studio, body)
         return None
-    return message_queue(kind=Message.Kind.ALERT, to_phone=studio.manager_phone, body=body, **links)
+    return message_queue(kind=kind, to_phone=studio.manager_phone, body=body, **links)
 
 
 def _claim(message_id: int) -> bool:

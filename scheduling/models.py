@@ -32,3 +32,32 @@ class Studio(models.Model):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
+
+
+class CalendarEvent(models.Model):
+    """An event in the local calendar backend (and busy blocks the manager adds by hand)."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    uid = models.CharField(max_length=200, unique=True)
+    calendar_id = models.CharField(max_length=255, db_index=True)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    summary = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    location = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.CONFIRMED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["calendar_id", "starts_at", "ends_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.summary} ({self.starts_at:%Y-%m-%d %H:%M} UTC)"

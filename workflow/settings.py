@@ -155,6 +155,17 @@ CALENDAR_BACKEND = env.str("CALENDAR_BACKEND", default="local")
 # --- The sweep -------------------------------------------------------------------
 ESCALATION_INTERVAL_MINUTES = env.int("ESCALATION_INTERVAL_MINUTES", default=15)
 ESCALATE_AFTER_MINUTES = env.int("ESCALATE_AFTER_MINUTES", default=60)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-due-offers": {
+        "task": "bookings.tasks.sweep_due_offers",
+        "schedule": ESCALATION_INTERVAL_MINUTES * 60,
+    },
+}
+
+# --- The booking engine ----------------------------------------------------------
+MIN_LEAD_MINUTES = env.int("MIN_LEAD_MINUTES", default=120)  # no session sooner than this
+MUSICIAN_ORDER = env.str("MUSICIAN_ORDER", default="recent_first")  # or rested_first
+ADVANCE_ON_DECLINE = env.bool("ADVANCE_ON_DECLINE", default=True)  # off: a NO waits for the sweep
 
 LOGGING = {
     "version": 1,

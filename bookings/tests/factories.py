@@ -1,0 +1,47 @@
+"""Bookings for tests, built the way intake builds them (windows and seats, not yet planned)."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from bookings.models import Booking, RequestedWindow, Seat
+from musicians.models import Instrument
+from scheduling.models import Studio
+from scheduling.tests.factories import StudioFactory
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def local(
+    year: int, month: int, day: int, hour: int, minute: int = 0, zone: ZoneInfo = NEW_YORK
+) -> dt.datetime:
+    """An aware instant from a wall-clock time in a zone (New York unless told)."""
+    return dt.datetime(year, month, day, hour, minute, tzinfo=zone)
+
+
+def make_booking(
+    *,
+    seats: list[str],
+    windows: list[tuple[dt.datetime, dt.datetime]],
+    session_minutes: int | None = 180,
+    studio: Studio | None = None,
+    song_title: str = "Fly Me to the Moon",
+) -> Booking:
+    """A booking needing one seat per slug in `seats` (repeat a slug for two of them)."""
+    booking = Booking.objects.create(
+        studio=studio or StudioFactory(),
+        client_name="Jane Doe",
+        song_title=song_title,
+        time_zone="America/New_York",
+        session_minutes=session_minutes,
+        mp3_url="https://example.com/guide.mp3",
+        notes="Swing feel.",
+    )
+    for start, end in windows:
+        RequestedWindow.objects.create(booking=booking, starts_at=start, ends_at=end)
+    numbers: dict[str, int] = {}
+    for slug in seats:
+        numbers[slug] = numbers.get(slug, 0) + 1
+        Seat.objects.create(
+            booking=booking, instrument=Instrument.objects.get(slug=slug), number=numbers[slug]
+        )
+    return booking

@@ -1,0 +1,219 @@
+"""YES and NO: the first YES per seat wins; every seat filled confirms the booking."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from bookings.answers import Answer, Outcome, offer_answer
+from bookings.engine import booking_start
+from bookings.models import Booking, Fill
+from bookings.offers import offer_send
+from bookings.tests.factories import local, make_booking
+from messaging.models import Message
+from musicians.models import Musician
+from musicians.tests.factories import MusicianFactory
+from scheduling.models import CalendarEvent
+
+NOW = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)
+SAT_2PM = (local(2026, 12, 5, 14), local(2026, 12, 5, 17))
+SUN_2PM = (local(2026, 12, 6, 14), local(2026, 12, 6, 17))
+
+pytestmark = [pytest.mark.django_db]
+
+
+@pytest.fixture(autouse=True)
+def frozen_now():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def band():
+    """Two drummers and two keyboard players, ranked by their last booking."""
+    return {
+        "drew": MusicianFactory(name="Drew", plays=["drums"], last_booked_at=NOW - dt.timedelta(days=1)),
+        "dana": MusicianFactory(name="Dana", plays=["drums"], last_booked_at=NOW - dt.timedelta(days=2)),
+        "kim": MusicianFactory(name="Kim", plays=["keyboard"], last_booked_at=NOW - dt.timedelta(days=1)),
+        "kit": MusicianFactory(name="Kit", plays=["keyboard"], time_zone="America/Los_Angeles"),
+    }
+
+
+def started(windows=(SAT_2PM,)) -> Booking:
+    booking = make_booking(seats=["drums", "keyboard"], windows=list(windows))
+    booking_start(booking_id=booking.pk)
+    booking.refresh_from_db()
+    return booking
+
+
+def offer_to(musician: Musician, booking: Booking) -> Message:
+    return Message.objects.filter(kind="offer", booking=booking, musician=musician).latest("pk")
+
+
+def answer(offer: Message, yes_or_no: Answer) -> Outcome:
+    return offer_answer(offer_id=offer.pk, answer=yes_or_no).outcome
+
+
+def test_a_yes_fills_the_seat_and_the_booking_waits_for_the_rest(band):
+    booking = started()
+
+    assert answer(offer_to(band["drew"], booking), Answer.YES) == Outcome.ACCEPTED
+
+    fill = Fill.objects.get()
+    assert (fill.musician, fill.seat.instrument.slug) == (band["drew"], "drums")
+    assert offer_to(band["drew"], booking).status == Message.Status.ACCEPTED
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.OFFERING
+
+
+def test_every_seat_filled_confirms_books_calendars_and_texts_everyone(band):
+    booking = started()
+    answer(offer_to(band["drew"], booking), Answer.YES)
+
+    assert answer(offer_to(band["kim"], booking), Answer.YES) == Outcome.ACCEPTED
+
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+    assert booking.confirmed_time is not None and booking.confirmed_time.starts_at == SAT_2PM[0]
+    events = CalendarEvent.objects.order_by("calendar_id")
+    assert [(e.calendar_id, e.starts_at, e.ends_at) for e in events] == [
+        (f"musician-{band['drew'].pk}", *SAT_2PM),
+        (f"musician-{band['kim'].pk}", *SAT_2PM),
+        (f"studio-{booking.studio_id}", *SAT_2PM),
+    ]
+    confirmations = Message.objects.filter(kind="confirmation").order_by("to_phone")
+    assert sorted(m.to_phone for m in confirmations) == sorted(
+        [band["drew"].phone, band["kim"].phone, "+12125550199"]
+    )
+    to_drew = confirmations.get(musician=band["drew"])
+    assert "you're booked! Drums" in to_drew.body and "Sat Dec 5, 2:00-5:00 PM EST" in to_drew.body
+    to_dane = confirmations.get(to_phone="+12125550199")
+    assert "Drums - Drew" in to_dane.body and "Keyboard - Kim" in to_dane.body
+    for musician in (band["drew"], band["kim"]):
+        musician.refresh_from_db()
+        assert musician.last_booked_at == NOW
+
+
+def test_confirming_voids_the_other_open_offers_with_a_courtesy_text(band):
+    booking = started()
+    # A second drummer was asked too (the sweep moved on) and never answered.
+    offer_send(booking=booking, seat=booking.seats.get(instrument__slug="drums"),
+               time=booking.current_time, musician=band["dana"], now=NOW)  # fmt: skip
+    answer(offer_to(band["drew"], booking), Answer.YES)
+    answer(offer_to(band["kim"], booking), Answer.YES)
+
+    assert offer_to(band["dana"], booking).status == Message.Status.VOIDED
+    [courtesy] = Message.objects.filter(kind="notice", musician=band["dana"])
+    assert "drums spot for Sat Dec 5, 2:00-5:00 PM EST is taken" in courtesy.body
+
+
+def test_of_two_yeses_for_one_seat_the_first_wins_and_the_second_is_late(band):
+    booking = started()
+    drums = booking.seats.get(instrument__slug="drums")
+    offer_send(booking=booking, seat=drums, time=booking.current_time, musician=band["dana"], now=NOW)
+
+    assert answer(offer_to(band["dana"], booking), Answer.YES) == Outcome.ACCEPTED
+    assert answer(offer_to(band["drew"], booking), Answer.YES) == Outcome.LATE
+
+    assert Fill.objects.get().musician == band["dana"]
+    assert offer_to(band["drew"], booking).status == Message.Status.LATE
+
+
+def test_a_second_answer_to_the_same_offer_changes_nothing(band):
+    booking = started()
+    offer = offer_to(band["drew"], booking)
+    answer(offer, Answer.YES)
+
+    assert answer(offer, Answer.NO) == Outcome.ALREADY
+    assert answer(offer, Answer.YES) == Outcome.ALREADY
+    assert Fill.objects.count() == 1
+    assert offer_to(band["drew"], booking).status == Message.Status.ACCEPTED
+
+
+def test_a_no_sends_the_seat_straight_to_the_next_musician(band):
+    booking = started()
+
+    assert answer(offer_to(band["drew"], booking), Answer.NO) == Outcome.DECLINED
+
+    assert offer_to(band["drew"], booking).status == Message.Status.DECLINED
+    nxt = offer_to(band["dana"], booking)
+    assert nxt.seat is not None and nxt.seat.instrument.slug == "drums"
+    assert nxt.candidate_time_id == booking.current_time_id
+
+
+def test_with_advance_on_decline_off_a_no_waits_for_the_sweep(band, settings):
+    settings.ADVANCE_ON_DECLINE = False
+    booking = started()
+
+    answer(offer_to(band["drew"], booking), Answer.NO)
+
+    assert not Message.objects.filter(musician=band["dana"]).exists()
+
+
+def test_when_nobody_is_left_for_a_seat_the_booking_moves_to_its_next_time(band):
+    booking = started(windows=[SAT_2PM, SUN_2PM])
+    answer(offer_to(band["kim"], booking), Answer.YES)
+    answer(offer_to(band["drew"], booking), Answer.NO)
+
+    answer(offer_to(band["dana"], booking), Answer.NO)  # no drummer left on Saturday
+
+    booking.refresh_from_db()
+    assert booking.current_time is not None and booking.current_time.starts_at == SUN_2PM[0]
+    [dropped] = Message.objects.filter(kind="notice", musician=band["kim"])
+    assert "Sat Dec 5, 2:00-5:00 PM EST could not get a full band" in dropped.body
+    sunday = Message.objects.filter(kind="offer", candidate_time=booking.current_time).order_by("pk")
+    assert sorted(m.musician.name for m in sunday) == [
+        "Drew",
+        "Kim",
+    ]  # a NO on Saturday is not a NO on Sunday
+
+
+def test_when_no_time_is_left_the_manager_hears_who_said_no_and_who_never_answered(band):
+    booking = started()
+    answer(offer_to(band["drew"], booking), Answer.NO)
+
+    answer(offer_to(band["dana"], booking), Answer.NO)
+
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.NEEDS_ATTENTION
+    assert "Said no: Dana, Drew." in booking.attention_reason
+    assert "No answer: Kim." in booking.attention_reason
+    [alert] = Message.objects.filter(kind="alert")
+    assert booking.attention_reason in alert.body
+    assert offer_to(band["kim"], booking).status == Message.Status.VOIDED
+
+
+def test_an_offer_for_a_time_the_booking_left_behind_has_ended(band):
+    booking = started(windows=[SAT_2PM, SUN_2PM])
+    saturday_kim = offer_to(band["kim"], booking)
+    answer(offer_to(band["drew"], booking), Answer.NO)
+    answer(offer_to(band["dana"], booking), Answer.NO)
+
+    assert answer(saturday_kim, Answer.YES) == Outcome.ENDED
+    assert not Fill.objects.filter(musician=band["kim"], candidate_time__starts_at=SAT_2PM[0]).exists()
+
+
+def test_a_cancelled_booking_takes_no_answers(band):
+    booking = started()
+    Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.CANCELLED)
+
+    assert answer(offer_to(band["drew"], booking), Answer.YES) == Outcome.ENDED
+    assert not Fill.objects.exists()
+
+
+def test_a_yes_after_the_session_started_has_ended(band):
+    booking = started()
+    with time_machine.travel(SAT_2PM[0] + dt.timedelta(minutes=1), tick=False):
+        assert answer(offer_to(band["drew"], booking), Answer.YES) == Outcome.ENDED
+
+
+def test_a_yes_from_a_musician_who_took_an_overlapping_seat_elsewhere_is_passed_on(band):
+    booking = started()
+    other = make_booking(seats=["drums"], windows=[(local(2026, 12, 5, 15), local(2026, 12, 5, 18))])
+    booking_start(booking_id=other.pk)  # an open offer is no hold: Drew is asked there too
+    other.refresh_from_db()
+    answer(offer_to(band["drew"], other), Answer.YES)
+
+    assert answer(offer_to(band["drew"], booking), Answer.YES) == Outcome.CONFLICT
+
+    assert offer_to(band["dana"], booking).status == Message.Status.QUEUED  # the seat moved on

@@ -1,0 +1,97 @@
+"""The words of every text. Short, plain GSM-7, times in the reader's own zone.
+
+An offer must fit in two SMS segments (306 GSM-7 characters) with both links,
+so free text from the client (the song title) is clipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from workflow.links import absolute_url, admin_url
+
+from .timefmt import format_session
+
+if TYPE_CHECKING:
+    from bookings.models import Booking
+
+SONG_CHARS = 40
+Zone = ZoneInfo | str
+
+
+def _song(title: str) -> str:
+    title = title.strip()
+    if not title:
+        return ""
+    return f' "{title[: SONG_CHARS - 3]}..."' if len(title) > SONG_CHARS else f' "{title}"'
+
+
+def offer_link(token: str, answer: str = "") -> str:
+    return absolute_url(f"/o/{token}/{answer}" if answer else f"/o/{token}")
+
+
+def offer_text(
+    *,
+    studio_name: str,
+    instrument: str,
+    song: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    zone: Zone,
+    token: str,
+) -> str:
+    session = format_session(start, end, zone)
+    return (
+        f"{studio_name}: can you play {instrument.lower()} on{_song(song)}, {session}? "
+        f"YES {offer_link(token, 'yes')} NO {offer_link(token, 'no')}"
+    )
+
+
+def confirmation_text(
+    *,
+    studio_name: str,
+    instrument: str,
+    song: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    zone: Zone,
+    token: str | None,
+) -> str:
+    session = format_session(start, end, zone)
+    details = f" Details: {offer_link(token)}" if token else ""
+    return f"{studio_name}: you're booked! {instrument} on{_song(song)}, {session}.{details}"
+
+
+def manager_confirmation_text(
+    *, booking: Booking, lineup: Iterable[tuple[str, str]], start: dt.datetime, end: dt.datetime, zone: Zone
+) -> str:
+    players = ", ".join(f"{instrument} - {name}" for instrument, name in lineup)
+    session = format_session(start, end, zone)
+    url = admin_url("bookings_booking_change", booking.pk)
+    return (
+        f"Booked #{booking.pk} {booking.client_name}{_song(booking.song_title)}, {session}: {players}. {url}"
+    )
+
+
+def filled_courtesy_text(
+    *, studio_name: str, instrument: str, start: dt.datetime, end: dt.datetime, zone: Zone
+) -> str:
+    session = format_session(start, end, zone)
+    return f"{studio_name}: thanks - the {instrument.lower()} spot for {session} is taken. No need to reply."
+
+
+def time_dropped_text(*, studio_name: str, start: dt.datetime, end: dt.datetime, zone: Zone) -> str:
+    session = format_session(start, end, zone)
+    return (
+        f"{studio_name}: the session {session} could not get a full band, so it is off. "
+        "Thanks for your answer. No need to reply."
+    )
+
+
+def manager_help_text(*, booking: Booking, reason: str) -> str:
+    url = admin_url("bookings_booking_change", booking.pk)
+    song = _song(booking.song_title)
+    return f"Workflow: booking #{booking.pk} {booking.client_name}{song} needs you. {reason} {url}"

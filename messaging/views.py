@@ -1,0 +1,49 @@
+"""The pages behind the YES and NO links in an offer text.
+
+A GET (or HEAD) only shows: phones and chat apps fetch links to draw previews,
+and a preview must never answer for the musician. The button on the page POSTs
+(CSRF-protected) and that records the answer.
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from bookings.answers import Answer, Outcome, offer_answer
+from bookings.offers import offer_state
+
+from .models import Message
+
+
+def _offer(token: str) -> Message | None:
+    return (
+        Message.objects.filter(kind=Message.Kind.OFFER, token=token)
+        .select_related("booking__studio", "seat__instrument", "candidate_time", "musician")
+        .first()
+    )
+
+
+def _not_found(request: HttpRequest) -> HttpResponse:
+    return render(request, "offers/not_found.html", status=404)
+
+
+@require_http_methods(["GET", "HEAD"])
+def offer_page(request: HttpRequest, token: str) -> HttpResponse:
+    offer = _offer(token)
+    if offer is None:
+        return _not_found(request)
+    return render(request, "offers/offer.html", {"offer": offer, "state": offer_state(offer)})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def offer_answer_page(request: HttpRequest, token: str, answer: str) -> HttpResponse:
+    offer = _offer(token)
+    if offer is None:
+        return _not_found(request)
+    if request.method == "POST":
+        result = offer_answer(offer_id=offer.pk, answer=Answer(answer))
+        return render(request, "offers/answered.html", {"offer": result.offer, "outcome": result.outcome})
+    state = offer_state(offer)
+    return render(
+        request, "offers/offer.html", {"offer": offer, "state": state, "answer": answer, "Outcome": Outcome}
+    )

@@ -1,0 +1,78 @@
+"""iCalendar (RFC 5545) feeds of the local calendar, subscribable from a phone."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core import signing
+
+from .models import CalendarEvent
+
+FEED_SALT = "scheduling.calendar-feed"
+
+
+def feed_token(calendar_id: str) -> str:
+    """A signed, unguessable token naming one calendar; it never expires (a subscription)."""
+    return signing.dumps(calendar_id, salt=FEED_SALT, compress=True)
+
+
+def feed_calendar_id(token: str) -> str | None:
+    try:
+        return signing.loads(token, salt=FEED_SALT)
+    except signing.BadSignature:
+        return None
+
+
+def _escape(text: str) -> str:
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\n")
+        .replace("\n", "\\n")
+    )
+
+
+def _stamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _fold(line: str) -> str:
+    """Lines longer than 75 octets continue on the next line after a space (RFC 5545 3.1)."""
+    encoded, parts = line.encode(), list[str]()
+    while len(encoded) > 75:
+        cut = 75 if not parts else 74
+        while cut and (encoded[cut] & 0xC0) == 0x80:  # never split a UTF-8 character
+            cut -= 1
+        parts.append(encoded[:cut].decode())
+        encoded = encoded[cut:]
+    parts.append(encoded.decode())
+    return "\r\n ".join(parts)
+
+
+def _event_lines(event: CalendarEvent) -> list[str]:
+    return [
+        "BEGIN:VEVENT",
+        f"UID:{event.uid}@workflow",
+        f"DTSTAMP:{_stamp(event.updated_at)}",
+        f"DTSTART:{_stamp(event.starts_at)}",
+        f"DTEND:{_stamp(event.ends_at)}",
+        f"SUMMARY:{_escape(event.summary)}",
+        f"DESCRIPTION:{_escape(event.description)}",
+        f"LOCATION:{_escape(event.location)}",
+        f"STATUS:{'CANCELLED' if event.status == CalendarEvent.Status.CANCELLED else 'CONFIRMED'}",
+        "END:VEVENT",
+    ]
+
+
+def calendar_feed(*, name: str, events: Iterable[CalendarEvent]) -> str:
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Workflow//Studio bookings//EN",
+        "CALSCALE:GREGORIAN",
+    ]
+    lines.append(f"X-WR-CALNAME:{_escape(name)}")
+    for event in events:
+        lines.extend(_event_lines(event))
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
