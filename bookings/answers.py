@@ -66,6 +66,8 @@ def offer_answer(*, offer_id: int, answer: Answer, now: dt.datetime | None = Non
         )
         offer.booking = booking  # the locked row, read after any answer that went before
         state = offer_state(offer, now=now)
+        if state == "late" and answer == Answer.YES and offer.status in (*OPEN, Message.Status.VOIDED):
+            _settle(offer, Message.Status.LATE, now)  # a YES after the seat was taken: recorded as late
         if state != "open":
             return AnswerResult(SETTLED[state], offer)
         if answer == Answer.NO:

@@ -20,7 +20,8 @@ OPEN = [Message.Status.QUEUED, Message.Status.SENT, Message.Status.DELIVERED]
 
 
 def offer_state(offer: Message, *, now: dt.datetime | None = None) -> str:
-    """What the musician's page says: open, accepted, declined, late or ended."""
+    """What the musician's page says: open, accepted, declined, late (the seat went to
+    someone else) or ended (withdrawn: the booking moved on, was cancelled, or the time passed)."""
     answered: dict[str, str] = {
         Message.Status.ACCEPTED: "accepted",
         Message.Status.DECLINED: "declined",
@@ -28,14 +29,16 @@ def offer_state(offer: Message, *, now: dt.datetime | None = None) -> str:
     }
     if offer.status in answered:
         return answered[offer.status]
-    booking, _, time, _ = offer.offer_parts()
+    booking, seat, time, _ = offer.offer_parts()
     still_open = (
         offer.status in OPEN
         and booking.status == Booking.Status.OFFERING
         and booking.current_time_id == time.pk
         and time.starts_at > (now or timezone.now())
     )
-    return "open" if still_open else "ended"
+    if still_open:
+        return "open"
+    return "late" if Fill.objects.filter(seat=seat, candidate_time=time).exists() else "ended"
 
 
 def new_offer_token() -> str:

@@ -29,6 +29,12 @@ def _song(title: str) -> str:
     return f' "{title[: SONG_CHARS - 3]}..."' if len(title) > SONG_CHARS else f' "{title}"'
 
 
+def _on_song(title: str) -> str:
+    """' on "Song"', or nothing when the client gave no title (not "play violin on, Sat")."""
+    song = _song(title)
+    return f" on{song}" if song else ""
+
+
 def offer_link(token: str, answer: str = "") -> str:
     return absolute_url(f"/o/{token}/{answer}" if answer else f"/o/{token}")
 
@@ -45,7 +51,7 @@ def offer_text(
 ) -> str:
     session = format_session(start, end, zone)
     return (
-        f"{studio_name}: can you play {instrument.lower()} on{_song(song)}, {session}? "
+        f"{studio_name}: can you play {instrument.lower()}{_on_song(song)}, {session}? "
         f"YES {offer_link(token, 'yes')} NO {offer_link(token, 'no')}"
     )
 
@@ -62,7 +68,7 @@ def confirmation_text(
 ) -> str:
     session = format_session(start, end, zone)
     details = f" Details: {offer_link(token)}" if token else ""
-    return f"{studio_name}: you're booked! {instrument} on{_song(song)}, {session}.{details}"
+    return f"{studio_name}: you're booked! {instrument}{_on_song(song)}, {session}.{details}"
 
 
 def manager_confirmation_text(

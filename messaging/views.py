@@ -9,10 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from bookings.answers import Answer, Outcome, offer_answer
+from bookings.answers import Answer, offer_answer
 from bookings.offers import offer_state
 
 from .models import Message
+from .timefmt import format_session
 
 
 def _offer(token: str) -> Message | None:
@@ -21,6 +22,12 @@ def _offer(token: str) -> Message | None:
         .select_related("booking__studio", "seat__instrument", "candidate_time", "musician")
         .first()
     )
+
+
+def _page(request: HttpRequest, template: str, offer: Message, **context: object) -> HttpResponse:
+    _, _, time, musician = offer.offer_parts()
+    session = format_session(time.starts_at, time.ends_at, musician.time_zone)  # the musician's own clock
+    return render(request, template, {"offer": offer, "session": session, **context})
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
@@ -32,7 +39,7 @@ def offer_page(request: HttpRequest, token: str) -> HttpResponse:
     offer = _offer(token)
     if offer is None:
         return _not_found(request)
-    return render(request, "offers/offer.html", {"offer": offer, "state": offer_state(offer)})
+    return _page(request, "offers/offer.html", offer, state=offer_state(offer))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -42,8 +49,5 @@ def offer_answer_page(request: HttpRequest, token: str, answer: str) -> HttpResp
         return _not_found(request)
     if request.method == "POST":
         result = offer_answer(offer_id=offer.pk, answer=Answer(answer))
-        return render(request, "offers/answered.html", {"offer": result.offer, "outcome": result.outcome})
-    state = offer_state(offer)
-    return render(
-        request, "offers/offer.html", {"offer": offer, "state": state, "answer": answer, "Outcome": Outcome}
-    )
+        return _page(request, "offers/answered.html", result.offer, outcome=result.outcome)
+    return _page(request, "offers/offer.html", offer, state=offer_state(offer), answer=answer)

@@ -1,0 +1,149 @@
+"""The pages behind an offer's YES and NO links, as a phone sees them."""
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.test import Client
+
+from bookings.engine import booking_start
+from bookings.models import Booking, Fill
+from bookings.tests.factories import local, make_booking
+from messaging.models import Message
+from musicians.tests.factories import MusicianFactory
+
+NOW = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)
+SAT_2PM = (local(2026, 12, 5, 14), local(2026, 12, 5, 17))
+
+pytestmark = [pytest.mark.django_db]
+
+
+@pytest.fixture(autouse=True)
+def frozen_now():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def offer() -> Message:
+    MusicianFactory(name="Kit Lee", plays=["drums"], time_zone="America/Los_Angeles")
+    MusicianFactory(name="Second", plays=["drums"])
+    booking = make_booking(seats=["drums"], windows=[SAT_2PM], song_title="Fly Me to the Moon")
+    booking.studio.address = "1 Main St, New York"
+    booking.studio.save()
+    booking_start(booking_id=booking.pk)
+    return Message.objects.get(kind="offer")
+
+
+@pytest.fixture
+def phone() -> Client:
+    """A browser that enforces CSRF like a real one."""
+    return Client(enforce_csrf_checks=True)
+
+
+def press_button(phone: Client, url: str):
+    page = phone.get(url)
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.content).group(1).decode()
+    return phone.post(url, {"csrfmiddlewaretoken": token})
+
+
+def test_the_offer_text_links_end_in_yes_and_no(offer):
+    assert f"YES https://studio.example/o/{offer.token}/yes" in offer.body
+    assert f"NO https://studio.example/o/{offer.token}/no" in offer.body
+    assert "Sat Dec 5, 11:00 AM-2:00 PM PST" in offer.body  # Kit lives in Los Angeles
+
+
+@pytest.mark.parametrize("answer", ["yes", "no"])
+def test_opening_a_link_shows_the_session_and_one_button_and_changes_nothing(phone, offer, answer):
+    page = phone.get(f"/o/{offer.token}/{answer}")
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    shown = ["Kit Lee", "Sat Dec 5, 11:00 AM-2:00 PM PST", "1 Main St, New York", "Drums", "Fly Me to"]
+    for text in [*shown, "https://example.com/guide.mp3", "Swing feel."]:
+        assert text in html
+    assert html.count("<button") == 1
+    assert ("Yes, I'll play" in html) == (answer == "yes")
+    offer.refresh_from_db()
+    assert offer.status == Message.Status.QUEUED
+    assert offer.answered_at is None
+
+
+def test_a_head_request_from_a_link_preview_changes_nothing(phone, offer):
+    assert phone.head(f"/o/{offer.token}/yes").status_code == 200
+    offer.refresh_from_db()
+    assert offer.status == Message.Status.QUEUED
+
+
+def test_pressing_yes_takes_the_seat(phone, offer):
+    page = press_button(phone, f"/o/{offer.token}/yes")
+
+    assert page.status_code == 200
+    assert "whole band is confirmed" in page.content.decode()
+    assert Fill.objects.get().musician.name == "Kit Lee"
+    assert Booking.objects.get().status == Booking.Status.CONFIRMED
+
+
+def test_pressing_no_records_it_and_asks_the_next_musician(phone, offer):
+    page = press_button(phone, f"/o/{offer.token}/no")
+
+    assert "Thanks for letting us know" in page.content.decode()
+    offer.refresh_from_db()
+    assert offer.status == Message.Status.DECLINED
+    assert Message.objects.filter(kind="offer", musician__name="Second").exists()
+
+
+def test_a_post_without_the_csrf_token_is_refused(phone, offer):
+    assert phone.post(f"/o/{offer.token}/yes").status_code == 403
+    offer.refresh_from_db()
+    assert offer.status == Message.Status.QUEUED
+
+
+def test_an_answered_offer_shows_the_answer_given(phone, offer):
+    press_button(phone, f"/o/{offer.token}/no")
+
+    page = phone.get(f"/o/{offer.token}/yes").content.decode()
+
+    assert "You said <strong>NO</strong>" in page
+    assert "<button" not in page
+    again = phone.post(f"/o/{offer.token}/yes", {"csrfmiddlewaretoken": "x"})
+    assert again.status_code == 403
+
+
+def test_a_second_tap_says_the_answer_is_already_in(phone, offer):
+    press_button(phone, f"/o/{offer.token}/no")
+    other = Message.objects.get(kind="offer", musician__name="Second")
+    press_button(phone, f"/o/{other.token}/no")
+    offer.refresh_from_db()
+
+    from bookings.answers import Answer, Outcome, offer_answer
+
+    assert offer_answer(offer_id=offer.pk, answer=Answer.YES).outcome == Outcome.ALREADY
+
+
+def test_an_offer_that_ended_says_so(phone, offer):
+    Booking.objects.update(status=Booking.Status.CANCELLED)
+
+    page = phone.get(f"/o/{offer.token}/yes").content.decode()
+
+    assert "This offer has ended" in page
+    assert "<button" not in page
+
+
+@pytest.mark.parametrize("path", ["/o/not-a-real-token/yes", "/o/not-a-real-token"])
+def test_an_unknown_or_tampered_link_is_a_plain_404(phone, offer, path):
+    page = phone.get(path)
+
+    assert page.status_code == 404
+    assert "We can't find this link" in page.content.decode()
+
+
+def test_a_tampered_token_is_not_found(phone, offer):
+    tampered = offer.token[:-1] + ("A" if offer.token[-1] != "A" else "B")
+    assert phone.get(f"/o/{tampered}/yes").status_code == 404
+
+
+def test_the_page_fits_a_phone(phone, offer):
+    html = phone.get(f"/o/{offer.token}/yes").content.decode()
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html

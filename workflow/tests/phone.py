@@ -1,0 +1,62 @@
+"""A phone for end-to-end tests: reads texts from the file backend, opens links, taps buttons."""
+
+import http.cookiejar
+import json
+import re
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Page:
+    status: int
+    html: str
+
+
+def wait_for(condition, timeout: float = 20.0, what: str = "the worker"):
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def sms_lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def links(body: str) -> dict[str, str]:
+    """{"yes": url, "no": url} of an offer text."""
+    return {answer: url for url, answer in re.findall(r"(https?://\S+/o/[\w-]+/(yes|no))", body)}
+
+
+@dataclass
+class Phone:
+    """One musician's phone: its own cookies, so CSRF works as in a browser."""
+
+    jar: http.cookiejar.CookieJar = field(default_factory=http.cookiejar.CookieJar)
+
+    def __post_init__(self) -> None:
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def open(self, url: str, data: bytes | None = None) -> Page:
+        request = urllib.request.Request(url, data=data, method="POST" if data is not None else "GET")  # noqa: S310
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return Page(response.status, response.read().decode())
+        except urllib.error.HTTPError as error:
+            return Page(error.code, error.read().decode())
+
+    def tap(self, url: str) -> Page:
+        """Open the link, then press the page's one button (a CSRF-protected POST)."""
+        page = self.open(url)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.html)
+        if token is None:
+            return page
+        return self.open(url, data=f"csrfmiddlewaretoken={token.group(1)}".encode())

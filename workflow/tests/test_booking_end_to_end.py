@@ -1,0 +1,207 @@
+"""The whole story on real parts: the webhook over HTTP, a real Celery worker on Redis,
+texts through the file backend, links opened and buttons pressed the way a phone does."""
+
+import json
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from bookings.engine import booking_start
+from bookings.models import Booking, Fill
+from bookings.offers import offer_send
+from bookings.tasks import sweep_due_offers
+from bookings.tests.factories import local, make_booking
+from messaging.models import Message
+from musicians.tests.factories import MusicianFactory
+from workflow.tests.phone import Phone, links, sms_lines, wait_for
+
+pytestmark = [pytest.mark.worker]
+
+ORDER = """Client name: Jane Doe
+Song: Fly Me to the Moon
+Instruments: drums, bass guitar, keys
+Session length: 3 hours
+Time zone: Eastern
+Available times:
+- December 7, 2030, 2-5pm
+- December 8, 2030, 2-5pm
+Notes: Swing feel.
+"""
+
+
+class Studio:
+    """The outside world around the app: Zapier, the phones, Beat."""
+
+    def __init__(self, live_server, settings) -> None:
+        self.url = live_server.url
+        settings.SMS_BACKEND = "file"
+        settings.PUBLIC_BASE_URL = live_server.url
+        self.sms_file = Path(settings.SMS_FILE_PATH)
+        self.phones: dict[str, Phone] = {}
+
+    def email(self, body: str = ORDER, message_id: str = "<order-1@x>") -> dict:
+        payload = {
+            "subject": "Order",
+            "from": "orders@x.example",
+            "body_plain": body,
+            "message_id": message_id,
+        }
+        request = urllib.request.Request(  # noqa: S310 (the local test server)
+            self.url + "/workflow/email",
+            data=json.dumps(payload).encode(),
+            headers={"Authorization": "Bearer test-zapier-token", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return json.loads(response.read())
+
+    def texts(self, to: str | None = None, kind: str | None = None) -> list[dict]:
+        return [
+            t
+            for t in sms_lines(self.sms_file)
+            if (to is None or t["to"] == to) and (kind is None or t["kind"] == kind)
+        ]
+
+    def wait_texts(self, count: int, **which: str) -> list[dict]:
+        return wait_for(
+            lambda: (found := self.texts(**which)) and len(found) >= count and found, what=f"{count} {which}"
+        )
+
+    def offer_to(self, musician, nth: int = 1) -> dict:
+        """The musician's nth offer text, waiting for the worker to send it."""
+        return self.wait_texts(nth, to=musician.phone, kind="offer")[nth - 1]
+
+    def tap(self, musician, answer: str, nth: int = 1):
+        phone = self.phones.setdefault(musician.phone, Phone())
+        return phone.tap(links(self.offer_to(musician, nth)["body"])[answer])
+
+    def sweep(self) -> None:
+        sweep_due_offers.delay()
+
+
+@pytest.fixture
+def roster():
+    def musician(name: str, slug: str, days: int | None) -> object:
+        import datetime as dt
+
+        from django.utils import timezone
+
+        last = None if days is None else timezone.now() - dt.timedelta(days=days)
+        return MusicianFactory(name=name, plays=[slug], last_booked_at=last)
+
+    return {
+        "d1": musician("Drew", "drums", 1),
+        "d2": musician("Dana", "drums", 2),
+        "b1": musician("Bo", "electric-bass", 1),
+        "b2": musician("Bea", "electric-bass", 2),
+        "k1": musician("Kim", "keyboard", 1),
+        "k2": musician("Kit", "keyboard", 2),
+    }
+
+
+@pytest.fixture
+def studio(live_server, celery_worker, settings):
+    return Studio(live_server, settings)
+
+
+def test_all_yes_books_the_session_and_texts_everyone(studio, roster):
+    answer = studio.email()
+    for key in ("d1", "b1", "k1"):
+        page = studio.tap(roster[key], "yes")
+        assert page.status == 200
+
+    booking = Booking.objects.get(pk=answer["booking"])
+    assert booking.status == Booking.Status.CONFIRMED
+    confirmations = studio.wait_texts(4, kind="confirmation")
+    assert {t["to"] for t in confirmations} == {roster[k].phone for k in ("d1", "b1", "k1")} | {
+        "+12125550199"
+    }
+    assert not studio.texts(to=roster["d2"].phone)
+
+
+def test_a_no_texts_the_next_musician_who_can_say_yes(studio, roster):
+    studio.email()
+    assert "Thanks for letting us know" in studio.tap(roster["d1"], "no").html
+
+    assert "drums" in studio.offer_to(roster["d2"])["body"]
+    for key in ("d2", "b1", "k1"):
+        studio.tap(roster[key], "yes")
+    assert Booking.objects.get().status == Booking.Status.CONFIRMED
+    assert Fill.objects.get(seat__instrument__slug="drums").musician == roster["d2"]
+
+
+def test_silence_then_the_sweep_asks_the_next_and_a_late_yes_is_told_kindly(studio, roster, settings):
+    settings.ESCALATE_AFTER_MINUTES = 0  # every booking is due at once: the sweep runs for real
+    studio.email()
+    studio.wait_texts(3, kind="offer")
+
+    studio.sweep()
+
+    studio.offer_to(roster["d2"])
+    assert "You're in" in studio.tap(roster["d2"], "yes").html
+    late = studio.tap(roster["d1"], "yes")
+    assert "someone confirmed first" in late.html
+    assert Message.objects.get(kind="offer", musician=roster["d1"]).status == Message.Status.LATE
+
+
+def test_when_a_time_runs_out_of_players_it_moves_on_and_then_gives_up(studio, roster):
+    answer = studio.email()
+    studio.tap(roster["d1"], "no")
+    studio.tap(roster["d2"], "no")  # nobody left on Dec 7: Dec 8 is offered to everyone
+
+    assert "Sun Dec 8" in studio.offer_to(roster["d1"], nth=2)["body"]
+    [dropped] = studio.wait_texts(1, to=roster["b1"].phone, kind="notice")
+    assert "Sat Dec 7, 2:00-5:00 PM EST" in dropped["body"]
+    studio.tap(roster["d1"], "no", nth=2)
+    studio.tap(roster["d2"], "no", nth=2)
+
+    booking = Booking.objects.get(pk=answer["booking"])
+    assert booking.status == Booking.Status.NEEDS_ATTENTION
+    [alert] = studio.wait_texts(1, kind="alert")
+    assert "Said no: Dana, Drew." in alert["body"]
+
+
+def test_no_viable_time_texts_the_manager_why(studio, roster):
+    answer = studio.email(ORDER.replace("bass guitar, keys", "cello"), message_id="<cello@x>")
+
+    [alert] = studio.wait_texts(1, kind="alert")
+    assert "Cello: nobody on the roster plays it." in alert["body"]
+    assert Booking.objects.get(pk=answer["booking"]).status == Booking.Status.NEEDS_ATTENTION
+    assert not studio.texts(kind="offer")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_of_many_simultaneous_yeses_for_one_seat_exactly_one_wins(live_server, seeded_instruments, settings):
+    settings.PUBLIC_BASE_URL = live_server.url
+    drummers = [MusicianFactory(plays=["drums"]) for _ in range(12)]
+    booking = make_booking(seats=["drums"], windows=[(local(2030, 12, 7, 14), local(2030, 12, 7, 17))])
+    booking_start(booking_id=booking.pk)
+    booking.refresh_from_db()
+    seat = booking.seats.get()
+    for drummer in drummers:
+        if not Message.objects.filter(musician=drummer).exists():
+            offer_send(
+                booking=booking,
+                seat=seat,
+                time=booking.current_time,
+                musician=drummer,
+                now=booking.created_at,
+            )
+    urls = [f"{live_server.url}/o/{m.token}/yes" for m in Message.objects.filter(kind="offer")]
+    phones = [Phone() for _ in urls]
+    pages = [
+        phone.open(url) for phone, url in zip(phones, urls, strict=True)
+    ]  # each phone gets its CSRF cookie
+    assert all(page.status == 200 for page in pages)
+
+    with ThreadPoolExecutor(max_workers=len(urls)) as pool:
+        answers = list(pool.map(lambda pair: pair[0].tap(pair[1]), zip(phones, urls, strict=True)))
+
+    assert [page.status for page in answers] == [200] * len(urls)
+    assert sum("You're in" in page.html for page in answers) == 1
+    assert sum("someone confirmed first" in page.html for page in answers) == len(urls) - 1
+    assert Fill.objects.count() == 1
+    assert Message.objects.filter(status=Message.Status.ACCEPTED).count() == 1
+    assert Message.objects.filter(status=Message.Status.LATE).count() == len(urls) - 1
+    assert Booking.objects.get().status == Booking.Status.CONFIRMED
