@@ -255,3 +255,29 @@ def test_planning_costs_the_same_queries_for_any_roster_size():
 
     assert small == large
     assert large <= 40  # pinned: planning plus three offers, whatever the roster
+
+
+@pytest.mark.parametrize(
+    ("day", "new_york", "los_angeles"),
+    [(dt.date(2026, 3, 8), "EDT", "PDT"), (dt.date(2026, 11, 1), "EST", "PST")],
+    ids=["spring-forward", "fall-back"],
+)
+def test_on_dst_change_days_business_hours_follow_the_studio_clock(day, new_york, los_angeles):
+    MusicianFactory(name="Drew", plays=["drums"])
+    MusicianFactory(name="Lee", plays=["keyboard"], time_zone="America/Los_Angeles")
+    inside = (local(day.year, day.month, day.day, 14), local(day.year, day.month, day.day, 17))
+    early = (local(day.year, day.month, day.day, 7), local(day.year, day.month, day.day, 10))
+    booking = make_booking(seats=["drums", "keyboard"], windows=[early, inside])
+
+    with time_machine.travel(
+        dt.datetime.combine(day - dt.timedelta(days=3), dt.time(12), dt.UTC), tick=False
+    ):
+        booking_start(booking_id=booking.pk)
+
+    ranked = list(booking.candidate_times.order_by("rank").values_list("starts_at", "in_business_hours"))
+    assert ranked == [(inside[0], True), (early[0], False)]
+    assert inside[1] - inside[0] == dt.timedelta(hours=3)  # a wall-clock 3 hours, on a 23- or 25-hour day
+    drew = Message.objects.get(musician__name="Drew").body
+    lee = Message.objects.get(musician__name="Lee").body
+    assert f"2:00-5:00 PM {new_york}" in drew
+    assert f"11:00 AM-2:00 PM {los_angeles}" in lee

@@ -183,3 +183,22 @@ def test_python_manage_py_escalate_runs_one_sweep_by_hand(clock, drummers):
 
     assert out.getvalue().strip() == "1 booking(s) due, 1 moved on."
     assert offered(booking) == ["Drummer 1", "Drummer 2"]
+
+
+def test_beat_sweeps_every_interval_and_each_booking_moves_once_an_hour(clock, drummers, settings):
+    from workflow.celery import app
+
+    assert (
+        app.conf.beat_schedule["sweep-due-offers"]["schedule"]
+        == settings.ESCALATION_INTERVAL_MINUTES * 60
+        == 900
+    )
+    booking = start(windows=[SAT_2PM, SUN_2PM])
+    asked_after = {}
+    for sweep in range(1, 9):  # two hours of 15-minute sweeps
+        clock.shift(dt.timedelta(minutes=15))
+        for booking_id in bookings_due(now=dt.datetime.now(dt.UTC)):
+            booking_escalate(booking_id=booking_id)
+        asked_after[sweep * 15] = len(offered(booking))
+
+    assert asked_after == {15: 1, 30: 1, 45: 1, 60: 2, 75: 2, 90: 2, 105: 2, 120: 3}
