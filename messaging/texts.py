@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from bookings.models import Booking
 
 SONG_CHARS = 40
+STUDIO_CHARS = 30
 Zone = ZoneInfo | str
 
 
@@ -26,13 +27,17 @@ def _song(title: str) -> str:
     title = title.strip()
     if not title:
         return ""
-    return f' "{title[: SONG_CHARS - 3]}..."' if len(title) > SONG_CHARS else f' "{title}"'
+    return f' "{_clip(title, SONG_CHARS)}"'
 
 
 def _on_song(title: str) -> str:
     """' on "Song"', or nothing when the client gave no title (not "play violin on, Sat")."""
     song = _song(title)
     return f" on{song}" if song else ""
+
+
+def _clip(text: str, chars: int) -> str:
+    return text if len(text) <= chars else text[: chars - 3] + "..."
 
 
 def offer_link(token: str, answer: str = "") -> str:
@@ -51,7 +56,7 @@ def offer_text(
 ) -> str:
     session = format_session(start, end, zone)
     return (
-        f"{studio_name}: can you play {instrument.lower()}{_on_song(song)}, {session}? "
+        f"{_clip(studio_name, STUDIO_CHARS)}: can you play {instrument.lower()}{_on_song(song)}, {session}? "
         f"YES {offer_link(token, 'yes')} NO {offer_link(token, 'no')}"
     )
 

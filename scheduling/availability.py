@@ -74,15 +74,28 @@ def _on_blackout(player: Player, session: Interval) -> bool:
     return any(start <= last and first <= end for start, end in player.blackouts)
 
 
+END_OF_DAY = dt.time(23, 59)  # a window "until 23:59" runs to midnight
+
+
 def _inside_weekly(player: Player, session: Interval) -> bool:
     start, end = session.start.astimezone(player.zone), session.end.astimezone(player.zone)
     if start.date() != end.date() and end.time() != dt.time(0):
-        return False  # a session across the musician's midnight fits no single window
+        return False  # a session across the musician's midnight fits no single day's window
     end_clock = end.time() if end.date() == start.date() else dt.time.max
-    return any(
-        w.weekday == start.weekday() and w.starts_at <= start.time() and end_clock <= w.ends_at
-        for w in player.weekly
-    )
+    day = sorted((w.starts_at, w.ends_at) for w in player.weekly if w.weekday == start.weekday())
+    return any(opens <= start.time() and end_clock <= closes for opens, closes in _joined(day))
+
+
+def _joined(windows: list[tuple[dt.time, dt.time]]) -> list[tuple[dt.time, dt.time]]:
+    """Sorted windows with touching or overlapping ones joined (12-15 and 15-20 is 12-20)."""
+    joined: list[tuple[dt.time, dt.time]] = []
+    for opens, closes in windows:
+        closes = dt.time.max if closes >= END_OF_DAY else closes
+        if joined and opens <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], closes))
+        else:
+            joined.append((opens, closes))
+    return joined
 
 
 def load_players(
