@@ -1,0 +1,62 @@
+"""The local calendar's .ics feeds, as a phone's calendar app fetches them."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from bookings.answers import Answer, offer_answer
+from bookings.engine import booking_start
+from bookings.tests.factories import local, make_booking
+from messaging.models import Message
+from musicians.tests.factories import MusicianFactory
+from scheduling.ics import feed_token
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def confirmed():
+    drew = MusicianFactory(name="Drew", plays=["drums"])
+    with time_machine.travel(dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC), tick=False):
+        booking = make_booking(seats=["drums"], windows=[(local(2026, 12, 5, 14), local(2026, 12, 5, 17))])
+        booking_start(booking_id=booking.pk)
+        offer_answer(offer_id=Message.objects.get(kind="offer").pk, answer=Answer.YES)
+    return booking, drew
+
+
+def feed(client, calendar_id: str):  # noqa: ANN001, ANN201
+    return client.get(reverse("calendar-feed", args=[feed_token(calendar_id)]))
+
+
+def test_a_musician_subscribes_to_their_sessions(client, confirmed):
+    booking, drew = confirmed
+
+    response = feed(client, f"musician-{drew.pk}")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    body = response.content.decode()
+    assert body.count("BEGIN:VEVENT") == 1
+    assert "DTSTART:20261205T190000Z\r\nDTEND:20261205T220000Z" in body
+    assert "SUMMARY:Test Studio: Fly Me to the Moon (Drums)" in body
+
+
+def test_the_studio_feed_lists_who_plays(client, confirmed):
+    booking, _ = confirmed
+
+    body = feed(client, f"studio-{booking.studio_id}").content.decode()
+
+    assert "Drums: Drew" in body.replace("\r\n ", "")
+
+
+def test_another_musicians_feed_has_none_of_it(client, confirmed):
+    other = MusicianFactory(plays=["drums"])
+    assert "BEGIN:VEVENT" not in feed(client, f"musician-{other.pk}").content.decode()
+
+
+def test_a_forged_feed_token_is_not_found(client, confirmed):
+    _, drew = confirmed
+    forged = feed_token(f"musician-{drew.pk}")[:-2] + "xx"
+    assert client.get(f"/calendar/{forged}.ics").status_code == 404
