@@ -8,6 +8,7 @@ import importlib
 from collections.abc import Iterator
 
 import pytest
+import time_machine
 from celery.contrib.testing.worker import start_worker
 from django.apps import apps
 
@@ -26,6 +27,15 @@ def _isolated_settings(settings, tmp_path):
     settings.STORAGES = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }
+
+
+@pytest.fixture
+def clock():
+    """Time stands still at NOW (bookings.tests.factories) until the test moves it."""
+    from bookings.tests.factories import NOW
+
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture

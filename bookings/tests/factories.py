@@ -9,6 +9,7 @@ from scheduling.models import Studio
 from scheduling.tests.factories import StudioFactory
 
 NEW_YORK = ZoneInfo("America/New_York")
+NOW = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)  # "now" in engine tests: a Saturday noon UTC
 
 
 def local(
@@ -16,6 +17,10 @@ def local(
 ) -> dt.datetime:
     """An aware instant from a wall-clock time in a zone (New York unless told)."""
     return dt.datetime(year, month, day, hour, minute, tzinfo=zone)
+
+
+SAT_2PM = (local(2026, 12, 5, 14), local(2026, 12, 5, 17))  # two weeks ahead, inside business hours
+SUN_2PM = (local(2026, 12, 6, 14), local(2026, 12, 6, 17))
 
 
 def make_booking(

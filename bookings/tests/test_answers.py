@@ -9,23 +9,13 @@ from bookings.answers import Answer, Outcome, offer_answer
 from bookings.engine import booking_start
 from bookings.models import Booking, Fill
 from bookings.offers import offer_send
-from bookings.tests.factories import local, make_booking
+from bookings.tests.factories import NOW, SAT_2PM, SUN_2PM, local, make_booking
 from messaging.models import Message
 from musicians.models import Musician
 from musicians.tests.factories import MusicianFactory
 from scheduling.models import CalendarEvent
 
-NOW = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)
-SAT_2PM = (local(2026, 12, 5, 14), local(2026, 12, 5, 17))
-SUN_2PM = (local(2026, 12, 6, 14), local(2026, 12, 6, 17))
-
-pytestmark = [pytest.mark.django_db]
-
-
-@pytest.fixture(autouse=True)
-def frozen_now():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture

@@ -9,22 +9,13 @@ from django.test.utils import CaptureQueriesContext
 
 from bookings.engine import booking_start
 from bookings.models import Booking
-from bookings.tests.factories import local, make_booking
+from bookings.tests.factories import NOW, SAT_2PM, local, make_booking
 from messaging.models import Message
 from musicians.models import Blackout
 from musicians.tests.factories import MusicianFactory
 from scheduling.models import CalendarEvent
 
-NOW = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)
-SAT_2PM = (local(2026, 12, 5, 14), local(2026, 12, 5, 17))
-
-pytestmark = [pytest.mark.django_db]
-
-
-@pytest.fixture(autouse=True)
-def frozen_now():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 def offers(booking: Booking) -> list[tuple[str, str]]:

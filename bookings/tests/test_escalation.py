@@ -4,7 +4,6 @@ import datetime as dt
 from io import StringIO
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,27 +12,17 @@ from bookings.answers import Answer, offer_answer
 from bookings.engine import booking_start
 from bookings.escalation import booking_escalate, bookings_due, sweep_due_offers
 from bookings.models import Booking
-from bookings.tests.factories import local, make_booking
+from bookings.tests.factories import NOW, SAT_2PM, SUN_2PM, make_booking
 from messaging.models import Message
 from musicians.tests.factories import MusicianFactory
-
-START = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)
-SAT_2PM = (local(2026, 12, 5, 14), local(2026, 12, 5, 17))
-SUN_2PM = (local(2026, 12, 6, 14), local(2026, 12, 6, 17))
 
 pytestmark = [pytest.mark.django_db]
 
 
 @pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
 def drummers():
     return [
-        MusicianFactory(name=f"Drummer {n}", plays=["drums"], last_booked_at=START - dt.timedelta(days=n))
+        MusicianFactory(name=f"Drummer {n}", plays=["drums"], last_booked_at=NOW - dt.timedelta(days=n))
         for n in (1, 2, 3)
     ]
 
@@ -137,7 +126,7 @@ def test_with_nobody_left_anywhere_the_manager_is_texted_once(clock, drummers):
 
 
 def test_a_time_that_has_started_is_left_for_the_next_one(clock, drummers):
-    soon = (START + dt.timedelta(hours=3), START + dt.timedelta(hours=6))
+    soon = (NOW + dt.timedelta(hours=3), NOW + dt.timedelta(hours=6))
     booking = start(windows=[soon, SUN_2PM])
     clock.move_to(soon[0] + dt.timedelta(minutes=5))
 
@@ -164,7 +153,7 @@ def test_the_beat_sweep_picks_due_bookings_in_one_query_and_queues_one_task_each
 
 def test_escalating_one_booking_costs_a_pinned_number_of_queries(clock, drummers):
     for n in range(30):
-        MusicianFactory(plays=["drums"], last_booked_at=START - dt.timedelta(days=10 + n))
+        MusicianFactory(plays=["drums"], last_booked_at=NOW - dt.timedelta(days=10 + n))
     booking = start()
     clock.shift(dt.timedelta(minutes=60))
 

@@ -1,28 +1,17 @@
 """The pages behind an offer's YES and NO links, as a phone sees them."""
 
-import datetime as dt
 import re
 
 import pytest
-import time_machine
 from django.test import Client
 
 from bookings.engine import booking_start
 from bookings.models import Booking, Fill
-from bookings.tests.factories import local, make_booking
+from bookings.tests.factories import SAT_2PM, make_booking
 from messaging.models import Message
 from musicians.tests.factories import MusicianFactory
 
-NOW = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)
-SAT_2PM = (local(2026, 12, 5, 14), local(2026, 12, 5, 17))
-
-pytestmark = [pytest.mark.django_db]
-
-
-@pytest.fixture(autouse=True)
-def frozen_now():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture

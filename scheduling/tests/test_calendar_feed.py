@@ -26,12 +26,12 @@ def confirmed():
     return booking, drew
 
 
-def feed(client, calendar_id: str):  # noqa: ANN001, ANN201
+def feed(client, calendar_id: str):
     return client.get(reverse("calendar-feed", args=[feed_token(calendar_id)]))
 
 
 def test_a_musician_subscribes_to_their_sessions(client, confirmed):
-    booking, drew = confirmed
+    _, drew = confirmed
 
     response = feed(client, f"musician-{drew.pk}")
 
