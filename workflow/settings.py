@@ -152,6 +152,21 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="console")
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(DATA_DIR / "sms.jsonl"))
 CALENDAR_BACKEND = env.str("CALENDAR_BACKEND", default="local")
 
+VONAGE_API_KEY = env.str("VONAGE_API_KEY", default="")
+VONAGE_API_SECRET = env.str("VONAGE_API_SECRET", default="")
+VONAGE_FROM = env.str("VONAGE_FROM", default="")  # the studio's Vonage number, E.164
+VONAGE_SIGNATURE_SECRET = env.str("VONAGE_SIGNATURE_SECRET", default="")
+VONAGE_SIGNATURE_METHOD = env.str("VONAGE_SIGNATURE_METHOD", default="sha256")  # md5, sha1, sha256, sha512
+VONAGE_REST_HOST = env.str("VONAGE_REST_HOST", default="")  # empty: the SDK's own (rest.nexmo.com)
+SMS_RATE_PER_SECOND = env.float("SMS_RATE_PER_SECOND", default=30.0)  # the account's throughput
+SMS_MAX_RETRIES = env.int("SMS_MAX_RETRIES", default=6)
+
+GOOGLE_SERVICE_ACCOUNT_FILE = env.str("GOOGLE_SERVICE_ACCOUNT_FILE", default="")
+GOOGLE_SERVICE_ACCOUNT_JSON = env.str("GOOGLE_SERVICE_ACCOUNT_JSON", default="")
+GOOGLE_DELEGATED_USER = env.str("GOOGLE_DELEGATED_USER", default="")
+GOOGLE_FREEBUSY_CACHE_SECONDS = env.int("GOOGLE_FREEBUSY_CACHE_SECONDS", default=60)
+CALENDAR_SYNC_MAX_RETRIES = env.int("CALENDAR_SYNC_MAX_RETRIES", default=6)
+
 # --- The sweep -------------------------------------------------------------------
 ESCALATION_INTERVAL_MINUTES = env.int("ESCALATION_INTERVAL_MINUTES", default=15)
 ESCALATE_AFTER_MINUTES = env.int("ESCALATE_AFTER_MINUTES", default=60)

@@ -17,6 +17,7 @@ BACKENDS = {
     "console": "messaging.backends.console.ConsoleBackend",
     "file": "messaging.backends.file.FileBackend",
     "memory": "messaging.backends.memory.MemoryBackend",
+    "vonage": "messaging.backends.vonage.VonageBackend",
 }
 
 __all__ = ["OutgoingText", "SmsBackend", "SmsError", "get_sms_backend"]

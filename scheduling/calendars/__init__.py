@@ -11,11 +11,14 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
-from .base import BusyTimes, CalendarBackend, SessionEvent
+from .base import BusyTimes, CalendarBackend, CalendarError, SessionEvent
 
-BACKENDS = {"local": "scheduling.calendars.local.LocalCalendar"}
+BACKENDS = {
+    "local": "scheduling.calendars.local.LocalCalendar",
+    "google": "scheduling.calendars.google.GoogleCalendar",
+}
 
-__all__ = ["BusyTimes", "CalendarBackend", "SessionEvent", "get_calendar_backend"]
+__all__ = ["BusyTimes", "CalendarBackend", "CalendarError", "SessionEvent", "get_calendar_backend"]
 
 
 @cache

@@ -18,6 +18,16 @@ class SessionEvent:
     summary: str
     description: str = ""
     location: str = ""
+    attendees: tuple[str, ...] = ()  # email addresses invited (the studio's event lists the band)
+
+
+class CalendarError(Exception):
+    """The calendar provider refused or failed. `permanent` errors are not worth a retry."""
+
+    def __init__(self, reason: str, *, permanent: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
 
 
 class CalendarBackend:
