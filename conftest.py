@@ -42,8 +42,10 @@ def clock():
 def outbox() -> Iterator[list]:
     """Texts sent through the memory backend during the test."""
     memory.outbox.clear()
+    memory.failures.clear()
     yield memory.outbox
     memory.outbox.clear()
+    memory.failures.clear()
 
 
 @pytest.fixture(scope="session")

@@ -52,19 +52,25 @@ class AnswerResult:
     offer: Message
 
 
+def _locked(offer_id: int) -> tuple[Booking, Message]:
+    """The offer and its booking, the booking row locked: answers to one booking queue here.
+
+    Call inside a transaction. The offer is read after the lock, so it reflects
+    every answer that went before.
+    """
+    booking_id = Message.objects.values_list("booking_id", flat=True).get(pk=offer_id)
+    booking = (
+        Booking.objects.select_for_update(of=("self",)).select_related("studio", "current_time").get(pk=booking_id)
+    )
+    offer = Message.objects.select_related("seat__instrument", "candidate_time", "musician").get(pk=offer_id)
+    offer.booking = booking
+    return booking, offer
+
+
 def offer_answer(*, offer_id: int, answer: Answer, now: dt.datetime | None = None) -> AnswerResult:
     now = now or timezone.now()
     with transaction.atomic():
-        booking_id = Message.objects.values_list("booking_id", flat=True).get(pk=offer_id)
-        booking = (
-            Booking.objects.select_for_update(of=("self",))
-            .select_related("studio", "current_time")
-            .get(pk=booking_id)
-        )
-        offer = Message.objects.select_related("seat__instrument", "candidate_time", "musician").get(
-            pk=offer_id
-        )
-        offer.booking = booking  # the locked row, read after any answer that went before
+        booking, offer = _locked(offer_id)
         state = offer_state(offer, now=now)
         if state == "late" and answer == Answer.YES and offer.status in (*OPEN, Message.Status.VOIDED):
             _settle(offer, Message.Status.LATE, now)  # a YES after the seat was taken: recorded as late
@@ -117,3 +123,33 @@ def _seat_move_on(booking: Booking, offer: Message, now: dt.datetime) -> None:
         booking_move_on(booking=booking, now=now)
     else:
         offer_send(booking=booking, seat=seat, time=time, musician=musician, now=now)
+
+
+def _is_current(booking: Booking, offer: Message) -> bool:
+    return booking.status == Booking.Status.OFFERING and booking.current_time_id == offer.candidate_time_id
+
+
+def offer_text_failed(*, offer_id: int, now: dt.datetime | None = None) -> None:
+    """An offer whose text never arrived counts as a NO: its seat moves on now, not in an hour."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking, offer = _locked(offer_id)
+        if _is_current(booking, offer):
+            _seat_move_on(booking, offer, now)
+
+
+def musician_offers_decline(*, musician_id: int, now: dt.datetime | None = None) -> int:
+    """Decline every open offer a musician holds (they opted out); each seat moves on."""
+    now = now or timezone.now()
+    offer_ids = Message.objects.filter(kind=Message.Kind.OFFER, musician_id=musician_id, status__in=OPEN)
+    declined = 0
+    for offer_id in list(offer_ids.values_list("pk", flat=True)):
+        with transaction.atomic():
+            booking, offer = _locked(offer_id)
+            if offer.status not in OPEN:
+                continue
+            _settle(offer, Message.Status.DECLINED, now)
+            declined += 1
+            if _is_current(booking, offer):
+                _seat_move_on(booking, offer, now)
+    return declined

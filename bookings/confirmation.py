@@ -2,24 +2,25 @@
 
 import datetime as dt
 
+from django.db import transaction
 from django.db.models import QuerySet
 
 from messaging.models import Message
 from messaging.services import manager_alert, message_queue
 from messaging.texts import confirmation_text, filled_courtesy_text, manager_confirmation_text
 from musicians.models import Musician
-from scheduling.calendars import SessionEvent, get_calendar_backend
-from scheduling.calendars.ids import musician_calendar_id, studio_calendar_id
-from scheduling.intervals import Interval
 
 from .models import Booking, CandidateTime, Fill
 from .offers import OPEN, offers_void
 
 
 def booking_confirm(*, booking: Booking, time: CandidateTime, now: dt.datetime) -> None:
-    """Book it: calendars, a confirmation to each musician and the manager, other offers voided.
+    """Book it: a confirmation to each musician and the manager, other offers voided,
+    and the calendars written in the background.
 
-    Runs inside the answer's transaction with the booking locked, so it happens once.
+    Runs inside the answer's transaction with the booking locked, so it happens
+    once. Calendars are not written here: a provider that is down or refuses
+    must never block or undo a confirmation (see bookings.calendar_sync).
     """
     Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.CONFIRMED, current_time=time)
     booking.status, booking.current_time = Booking.Status.CONFIRMED, time
@@ -28,54 +29,17 @@ def booking_confirm(*, booking: Booking, time: CandidateTime, now: dt.datetime) 
             "seat__instrument__name", "seat__number"
         )
     )
-    _write_calendars(booking, time, fills)
+    _calendars_sync_on_commit(booking)
     _text_confirmations(booking, time, fills)
     _void_other_offers(booking, time)
     Musician.objects.filter(pk__in=[fill.musician_id for fill in fills]).update(last_booked_at=now)
 
 
-def _event_text(booking: Booking) -> str:
-    links = [booking.mp3_url, booking.video_url, *booking.other_links]
-    lines = [
-        f"Client: {booking.client_name}",
-        f"Song: {booking.song_title}",
-        *[link for link in links if link],
-    ]
-    if booking.notes:
-        lines.append(f"Notes: {booking.notes}")
-    return "\n".join(lines)
+def _calendars_sync_on_commit(booking: Booking) -> None:
+    from .tasks import sync_booking_calendars  # tasks import services, not the other way round
 
-
-def _write_calendars(booking: Booking, time: CandidateTime, fills: list[Fill]) -> None:
-    backend = get_calendar_backend()
-    session = Interval(time.starts_at, time.ends_at)
-    title = f"{booking.studio.name}: {booking.song_title or booking.client_name}"
-    details, address = _event_text(booking), booking.studio.address
-    for fill in fills:
-        calendar_id = musician_calendar_id(
-            musician_id=fill.musician_id, calendar_id=fill.musician.calendar_id
-        )
-        backend.write_event(
-            SessionEvent(
-                uid=f"workflow-booking-{booking.pk}-seat-{fill.seat_id}",
-                calendar_id=calendar_id,
-                summary=f"{title} ({fill.seat.instrument.name})",
-                interval=session,
-                description=details,
-                location=address,
-            )
-        )
-    players = "\n".join(f"{fill.seat}: {fill.musician.name}" for fill in fills)
-    backend.write_event(
-        SessionEvent(
-            uid=f"workflow-booking-{booking.pk}-studio",
-            calendar_id=studio_calendar_id(booking.studio),
-            summary=title,
-            interval=session,
-            description=f"{players}\n\n{details}",
-            location=address,
-        )
-    )
+    Booking.objects.filter(pk=booking.pk).update(calendar_sync=Booking.CalendarSync.PENDING)
+    transaction.on_commit(lambda: sync_booking_calendars.delay(booking.pk))
 
 
 def _text_confirmations(booking: Booking, time: CandidateTime, fills: list[Fill]) -> None:
@@ -106,9 +70,7 @@ def _text_confirmations(booking: Booking, time: CandidateTime, fills: list[Fill]
 
 def _void_other_offers(booking: Booking, time: CandidateTime) -> None:
     studio = booking.studio.name
-    others: QuerySet[Message] = Message.objects.filter(
-        booking=booking, kind=Message.Kind.OFFER, status__in=OPEN
-    )
+    others: QuerySet[Message] = Message.objects.filter(booking=booking, kind=Message.Kind.OFFER, status__in=OPEN)
     offers_void(
         offers=others,
         courtesy=lambda offer: filled_courtesy_text(

@@ -96,9 +96,7 @@ def booking_move_on(*, booking: Booking, now: dt.datetime) -> None:
 
 def _drop_time(booking: Booking, time: CandidateTime) -> None:
     studio = booking.studio.name
-    open_offers = Message.objects.filter(
-        booking=booking, candidate_time=time, kind=Message.Kind.OFFER, status__in=OPEN
-    )
+    open_offers = Message.objects.filter(booking=booking, candidate_time=time, kind=Message.Kind.OFFER, status__in=OPEN)
     offers_void(
         offers=open_offers,
         courtesy=lambda offer: time_dropped_text(
@@ -132,19 +130,13 @@ def booking_needs_attention(*, booking: Booking, reason: str) -> None:
     )
     booking.status, booking.attention_reason = Booking.Status.NEEDS_ATTENTION, reason
     if moved:
-        manager_alert(
-            studio=booking.studio, body=manager_help_text(booking=booking, reason=reason), booking=booking
-        )
+        manager_alert(studio=booking.studio, body=manager_help_text(booking=booking, reason=reason), booking=booking)
 
 
 def _exhausted_reason(booking: Booking) -> str:
-    answers = Message.objects.filter(booking=booking, kind=Message.Kind.OFFER).values_list(
-        "musician__name", "status"
-    )
+    answers = Message.objects.filter(booking=booking, kind=Message.Kind.OFFER).values_list("musician__name", "status")
     said_no = sorted({name for name, status in answers if status == Message.Status.DECLINED})
-    silent = sorted(
-        {name for name, status in answers if status in (*OPEN, Message.Status.VOIDED)} - set(said_no)
-    )
+    silent = sorted({name for name, status in answers if status in (*OPEN, Message.Status.VOIDED)} - set(said_no))
     failed = sorted({name for name, status in answers if status == Message.Status.FAILED})
     parts = ["No musicians left to ask at any of the client's times."]
     parts.append(f"Said no: {', '.join(said_no) or 'nobody'}.")

@@ -38,9 +38,7 @@ def booking_escalate(*, booking_id: int, now: dt.datetime | None = None) -> bool
     now = now or timezone.now()
     with transaction.atomic():
         booking = (
-            Booking.objects.select_for_update(of=("self",))
-            .select_related("studio", "current_time")
-            .get(pk=booking_id)
+            Booking.objects.select_for_update(of=("self",)).select_related("studio", "current_time").get(pk=booking_id)
         )
         if not _is_due(booking, now):
             return False
@@ -61,9 +59,7 @@ def _escalate(booking: Booking, now: dt.datetime) -> None:
     if time is None or time.starts_at <= now:
         booking_move_on(booking=booking, now=now)
         return
-    unfilled = (
-        Seat.objects.filter(booking=booking).exclude(fills__candidate_time=time).select_related("instrument")
-    )
+    unfilled = Seat.objects.filter(booking=booking).exclude(fills__candidate_time=time).select_related("instrument")
     nexts = {}
     for seat in unfilled:
         musician = seat_next_musician(booking=booking, seat=seat, time=time, now=now)

@@ -46,9 +46,7 @@ def clean_text(value: str, max_length: int | None = None) -> str:
 
 def inbound_email_store(*, body: bytes, content_type: str, headers: dict[str, str]) -> InboundEmail:
     """Store the request as received, before anything reads it. Commits on its own."""
-    kept = {
-        clean_text(k, 200): clean_text(v, 2000) for k, v in headers.items() if k.lower() not in SECRET_HEADERS
-    }
+    kept = {clean_text(k, 200): clean_text(v, 2000) for k, v in headers.items() if k.lower() not in SECRET_HEADERS}
     return InboundEmail.objects.create(body=body, content_type=clean_text(content_type, 255), headers=kept)
 
 
@@ -93,9 +91,7 @@ def _reject_malformed(inbound_email: InboundEmail, reason: str) -> IntakeOutcome
 def _replay(inbound_email: InboundEmail) -> IntakeOutcome:
     """Answer a copy of an email already read exactly as the first copy was answered."""
     original = InboundEmail.objects.select_related("booking").get(dedupe_key=inbound_email.dedupe_key)
-    InboundEmail.objects.filter(pk=inbound_email.pk).update(
-        status=InboundEmail.Status.DUPLICATE, duplicate_of=original
-    )
+    InboundEmail.objects.filter(pk=inbound_email.pk).update(status=InboundEmail.Status.DUPLICATE, duplicate_of=original)
     booking = getattr(original, "booking", None)
     return IntakeOutcome(original, booking=booking, replay=True, errors=list(original.errors))
 
@@ -121,9 +117,7 @@ def _read_order(inbound_email: InboundEmail, envelope: Envelope) -> IntakeOutcom
         )
     except OrderParseError as exc:
         return _reject_unparseable(inbound_email, studio, [clean_text(e, 1000) for e in exc.errors])
-    booking = booking_create_from_order(
-        studio=studio, inbound_email=inbound_email, order=order, envelope=envelope
-    )
+    booking = booking_create_from_order(studio=studio, inbound_email=inbound_email, order=order, envelope=envelope)
     inbound_email.status = InboundEmail.Status.PARSED
     inbound_email.parse_result = _json_safe(order.as_json())
     inbound_email.save()

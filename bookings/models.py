@@ -24,9 +24,7 @@ class InboundEmail(models.Model):
     body = models.BinaryField(help_text="The request body, byte for byte.")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED, db_index=True)
     dedupe_key = models.CharField(max_length=255, null=True, blank=True, unique=True)
-    duplicate_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replays"
-    )
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replays")
     message_id = models.CharField(max_length=998, blank=True)
     sender = models.CharField(max_length=320, blank=True)
     subject = models.CharField(max_length=998, blank=True)
@@ -73,9 +71,7 @@ class Booking(models.Model):
         related_name="+",
         help_text="The time being offered now; once confirmed, the session's time.",
     )
-    planned_at = models.DateTimeField(
-        null=True, blank=True, help_text="When its candidate times were worked out."
-    )
+    planned_at = models.DateTimeField(null=True, blank=True, help_text="When its candidate times were worked out.")
     last_offer_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -83,6 +79,15 @@ class Booking(models.Model):
         help_text="When the latest offer was texted; the sweep waits from here.",
     )
     attention_reason = models.TextField(blank=True, help_text="Why the manager is needed.")
+
+    class CalendarSync(models.TextChoices):
+        NONE = "", "Not booked yet"
+        PENDING = "pending", "Pending"
+        SYNCED = "synced", "Synced"
+        FAILED = "failed", "Failed"
+
+    calendar_sync = models.CharField(max_length=10, choices=CalendarSync.choices, blank=True, default="")
+    calendar_error = models.TextField(blank=True, help_text="The calendar provider's last error.")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -124,16 +129,12 @@ class CandidateTime(models.Model):
     ends_at = models.DateTimeField()
     rank = models.PositiveIntegerField(help_text="Position in the offer plan, 1 first.")
     in_business_hours = models.BooleanField()
-    viable = models.BooleanField(
-        default=False, help_text="A full line-up was free when the booking was planned."
-    )
+    viable = models.BooleanField(default=False, help_text="A full line-up was free when the booking was planned.")
 
     class Meta:
         ordering = ["booking", "rank"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")), name="candidate_ends_after_start"
-            ),
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="candidate_ends_after_start"),
             models.UniqueConstraint(fields=["booking", "rank"], name="candidate_rank_unique"),
             models.UniqueConstraint(fields=["booking", "starts_at"], name="candidate_start_unique"),
         ]
@@ -147,9 +148,7 @@ class Seat(models.Model):
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="seats")
     instrument = models.ForeignKey("musicians.Instrument", on_delete=models.PROTECT, related_name="seats")
-    number = models.PositiveSmallIntegerField(
-        default=1, help_text="1 for the first violin, 2 for the second…"
-    )
+    number = models.PositiveSmallIntegerField(default=1, help_text="1 for the first violin, 2 for the second…")
 
     class Meta:
         ordering = ["booking", "instrument__name", "number"]
@@ -176,12 +175,8 @@ class Fill(models.Model):
         ordering = ["candidate_time", "seat"]
         constraints = [
             # The database, not Python, decides the race between two YESes.
-            models.UniqueConstraint(
-                fields=["seat", "candidate_time"], name="fill_one_musician_per_seat_and_time"
-            ),
-            models.UniqueConstraint(
-                fields=["candidate_time", "musician"], name="fill_one_seat_per_musician_and_time"
-            ),
+            models.UniqueConstraint(fields=["seat", "candidate_time"], name="fill_one_musician_per_seat_and_time"),
+            models.UniqueConstraint(fields=["candidate_time", "musician"], name="fill_one_seat_per_musician_and_time"),
         ]
 
     def __str__(self) -> str:

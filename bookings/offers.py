@@ -46,9 +46,7 @@ def new_offer_token() -> str:
     return secrets.token_urlsafe(12)
 
 
-def offer_send(
-    *, booking: Booking, seat: Seat, time: CandidateTime, musician: Musician, now: dt.datetime
-) -> Message:
+def offer_send(*, booking: Booking, seat: Seat, time: CandidateTime, musician: Musician, now: dt.datetime) -> Message:
     """Text one musician an offer for one seat at one time. Caller holds the booking lock."""
     token = new_offer_token()
     body = offer_text(
@@ -76,9 +74,7 @@ def offer_send(
     return offer
 
 
-def group_send(
-    *, booking: Booking, time: CandidateTime, lineup: dict[int, int], now: dt.datetime
-) -> list[Message]:
+def group_send(*, booking: Booking, time: CandidateTime, lineup: dict[int, int], now: dt.datetime) -> list[Message]:
     """The first offers at a time: one per seat, to the musician the plan picked."""
     seats = Seat.objects.select_related("instrument").in_bulk(list(lineup))
     musicians = Musician.objects.in_bulk(list(lineup.values()))
@@ -88,18 +84,14 @@ def group_send(
     ]
 
 
-def seat_next_musician(
-    *, booking: Booking, seat: Seat, time: CandidateTime, now: dt.datetime
-) -> Musician | None:
+def seat_next_musician(*, booking: Booking, seat: Seat, time: CandidateTime, now: dt.datetime) -> Musician | None:
     """The best-ranked free musician for the seat at this time who has not been asked yet.
 
     Skips anyone already asked for this seat at this time, and anyone holding or
     being offered another seat of this booking at this time.
     """
     session = Interval(time.starts_at, time.ends_at)
-    roster = booking_roster(
-        booking=booking, seats=[SeatNeed(seat.pk, seat.instrument_id)], span=session, now=now
-    )
+    roster = booking_roster(booking=booking, seats=[SeatNeed(seat.pk, seat.instrument_id)], span=session, now=now)
     excluded = _asked_or_busy_here(booking=booking, seat=seat, time=time)
     for musician_id in roster.candidates_at(session)[seat.pk]:
         if musician_id not in excluded:

@@ -35,8 +35,7 @@ class BookingRoster:
 
 def seat_needs(booking: Booking) -> list[SeatNeed]:
     return [
-        SeatNeed(seat_id, instrument_id)
-        for seat_id, instrument_id in booking.seats.values_list("pk", "instrument_id")
+        SeatNeed(seat_id, instrument_id) for seat_id, instrument_id in booking.seats.values_list("pk", "instrument_id")
     ]
 
 
@@ -58,27 +57,21 @@ def holds_elsewhere(*, booking: Booking, span: Interval) -> dict[int, list[Inter
     return holds
 
 
-def booking_roster(
-    *, booking: Booking, seats: list[SeatNeed], span: Interval, now: dt.datetime
-) -> BookingRoster:
+def booking_roster(*, booking: Booking, seats: list[SeatNeed], span: Interval, now: dt.datetime) -> BookingRoster:
     instrument_ids = {seat.instrument_id for seat in seats}
-    players = load_players(
-        instrument_ids=instrument_ids, span=span, holds=holds_elsewhere(booking=booking, span=span)
-    )
+    players = load_players(instrument_ids=instrument_ids, span=span, holds=holds_elsewhere(booking=booking, span=span))
     return BookingRoster(seats, rank_players(players, now=now, order=settings.MUSICIAN_ORDER))
 
 
 def booking_sessions(*, booking: Booking, now: dt.datetime) -> list[RankedSession]:
     """The client's windows cut into sessions the studio can host, in plan order."""
-    windows = [
-        Interval(start, end) for start, end in booking.requested_windows.values_list("starts_at", "ends_at")
-    ]
+    windows = [Interval(start, end) for start, end in booking.requested_windows.values_list("starts_at", "ends_at")]
     if not windows:
         return []
     studio = booking.studio
     span = Interval(min(w.start for w in windows), max(w.end for w in windows))
     calendar_id = studio_calendar_id(studio)
-    studio_busy = get_calendar_backend().busy([calendar_id], span).get(calendar_id)
+    studio_busy = get_calendar_backend().busy([calendar_id], span).get(calendar_id) if calendar_id else []
     if studio_busy is None:
         return []  # the studio's calendar could not be read: no time is known to be free
     sessions = candidate_sessions(
@@ -90,9 +83,7 @@ def booking_sessions(*, booking: Booking, now: dt.datetime) -> list[RankedSessio
     return rank_sessions(sessions, zone=studio.zone, opens=studio.opens_at, closes=studio.closes_at)
 
 
-def no_viable_time_reason(
-    *, booking: Booking, sessions: list[RankedSession], roster: BookingRoster | None
-) -> str:
+def no_viable_time_reason(*, booking: Booking, sessions: list[RankedSession], roster: BookingRoster | None) -> str:
     """Why no time works, per instrument, in words for the manager."""
     if not sessions or roster is None:
         return "None of the client's times work: the studio is busy, or they are past or too soon."

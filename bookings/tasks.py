@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import engine, escalation
+from . import calendar_sync, engine, escalation
 
 
 @shared_task(acks_late=True)
@@ -19,3 +19,10 @@ def escalate_booking(booking_id: int) -> None:
 def sweep_due_offers() -> int:
     """Beat's job: queue one escalation per due booking, nothing more."""
     return len(escalation.sweep_due_offers())
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def sync_booking_calendars(self, booking_id: int) -> None:
+    retry_in = calendar_sync.booking_calendar_sync(booking_id=booking_id, attempt=self.request.retries)
+    if retry_in is not None:
+        raise self.retry(countdown=retry_in)

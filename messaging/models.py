@@ -23,6 +23,7 @@ class Message(models.Model):
         CONFIRMATION = "confirmation", "Confirmation"
         NOTICE = "notice", "Notice"
         ALERT = "alert", "Alert to the manager"
+        REPLY = "reply", "Reply to a text"  # answers a text they just sent: STOP's confirmation too
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -53,9 +54,7 @@ class Message(models.Model):
         related_name="messages",
         help_text="The booking time an offer is for.",
     )
-    seat = models.ForeignKey(
-        "bookings.Seat", null=True, blank=True, on_delete=models.PROTECT, related_name="offers"
-    )
+    seat = models.ForeignKey("bookings.Seat", null=True, blank=True, on_delete=models.PROTECT, related_name="offers")
     option = models.PositiveIntegerField(null=True, blank=True, help_text="The time's position in the plan.")
     inbound_email = models.ForeignKey(
         "bookings.InboundEmail", null=True, blank=True, on_delete=models.PROTECT, related_name="alerts"
@@ -68,6 +67,7 @@ class Message(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     send_started_at = models.DateTimeField(null=True, blank=True, help_text="Claimed by a worker.")
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Tries that failed and were retried.")
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
@@ -106,3 +106,23 @@ class Message(models.Model):
         if self.booking is None or self.seat is None or self.candidate_time is None or self.musician is None:
             raise ValueError(f"Message {self.pk} is not an offer.")
         return self.booking, self.seat, self.candidate_time, self.musician
+
+
+class InboundText(models.Model):
+    """A text a musician sent to the studio's number, stored before it is acted on."""
+
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    provider_id = models.CharField(max_length=100, unique=True, help_text="Vonage's messageId: a retry is a replay.")
+    from_phone = models.CharField(max_length=20, db_index=True)
+    text = models.TextField(blank=True)
+    params = models.JSONField(default=dict, help_text="The webhook's parameters as received.")
+    musician = models.ForeignKey(
+        "musicians.Musician", null=True, blank=True, on_delete=models.PROTECT, related_name="inbound_texts"
+    )
+    outcome = models.CharField(max_length=200, blank=True, help_text="What the text did.")
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"From {self.from_phone}: {self.text[:40]}"

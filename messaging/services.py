@@ -1,15 +1,22 @@
 """Texts: queue them with the database commit, send each exactly once."""
 
+import enum
 import logging
+import random
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from scheduling.models import Studio
+from scheduling.services import studio_get_or_create_default
+from workflow.links import admin_url
 
 from .backends import OutgoingText, SmsError, get_sms_backend
 from .gsm7 import to_gsm7
 from .models import Message
+from .throttle import wait_for_send_slot
 
 logger = logging.getLogger(__name__)
 
@@ -26,9 +33,7 @@ def message_queue(*, kind: str, to_phone: str, body: str, **links: object) -> Me
     return message
 
 
-def manager_alert(
-    *, studio: Studio, body: str, kind: str = Message.Kind.ALERT, **links: object
-) -> Message | None:
+def manager_alert(*, studio: Studio, body: str, kind: str = Message.Kind.ALERT, **links: object) -> Message | None:
     """Text the studio's manager (an alert, or a confirmation); without a phone, log it."""
     if not studio.manager_phone:
         logger.warning("No manager phone for %s; text not sent: %s", studio, body)
@@ -36,37 +41,86 @@ def manager_alert(
     return message_queue(kind=kind, to_phone=studio.manager_phone, body=body, **links)
 
 
+class Sent(enum.Enum):
+    """What one run of the send task did with a text."""
+
+    SENT = "sent"
+    SKIPPED = "skipped"  # already sent or being sent by another run: nothing to do
+    FAILED = "failed"  # will not go out (permanent error, opted out, or out of retries)
+    RETRY = "retry"  # a passing error: try again later
+
+
+@dataclass(frozen=True)
+class SendResult:
+    outcome: Sent
+    message: Message | None = None
+    retry_in: float = 0.0
+
+
+def retry_delay(attempt: int) -> float:
+    """Exponential backoff with jitter, capped: 15 s, 30 s, 1 min, 2 min… at most 10 min."""
+    return min(15.0 * 2**attempt, 600.0) * random.uniform(0.8, 1.2)  # noqa: S311 (jitter, not secrecy)
+
+
 def _claim(message_id: int) -> bool:
-    """Take the text for this worker; False if another run already took it."""
-    claimed = Message.objects.filter(
-        pk=message_id, status=Message.Status.QUEUED, send_started_at__isnull=True
-    ).update(send_started_at=timezone.now())
+    """Take the text for this run; False if it was sent or another run holds it.
+
+    A conditional update, so two runs of the task (a retry, a duplicate
+    delivery by the broker) cannot both get past it.
+    """
+    claimed = Message.objects.filter(pk=message_id, status=Message.Status.QUEUED, send_started_at__isnull=True).update(
+        send_started_at=timezone.now()
+    )
     return claimed == 1
 
 
-def message_send(*, message_id: int) -> bool:
-    """Send a queued text through the SMS backend. True if this call sent it.
-
-    Safe to run twice: the claim is a conditional update, so a retried or
-    duplicated task finds the text taken and sends nothing.
-    """
+def message_send(*, message_id: int, attempt: int = 0) -> SendResult:
+    """Send a queued text through the SMS backend, once."""
     if not _claim(message_id):
-        return False
-    message = Message.objects.select_related("musician").get(pk=message_id)
-    if message.musician and message.musician.opted_out_at:
-        _mark_failed(message, "The musician opted out (STOP); never texted.")
-        return False
+        return SendResult(Sent.SKIPPED)
+    message = Message.objects.select_related("musician", "booking__studio").get(pk=message_id)
+    if message.musician and message.musician.opted_out_at and message.kind != Message.Kind.REPLY:
+        return _fail(message, "The musician opted out (STOP); never texted.")
+    backend = get_sms_backend()
+    if backend.rate_limited:
+        wait_for_send_slot()
     text = OutgoingText(message_id=message.pk, to=message.to_phone, body=message.body, kind=message.kind)
     try:
-        provider_id = get_sms_backend().send(text)
+        provider_id = backend.send(text)
     except SmsError as exc:
-        _mark_failed(message, exc.reason)
-        return False
+        return _after_error(message, exc, attempt)
     Message.objects.filter(pk=message.pk).update(
-        status=Message.Status.SENT, provider_id=provider_id, sent_at=timezone.now()
+        status=Message.Status.SENT, provider_id=provider_id, sent_at=timezone.now(), error=""
     )
-    return True
+    return SendResult(Sent.SENT, message)
 
 
-def _mark_failed(message: Message, reason: str) -> None:
+def _after_error(message: Message, error: SmsError, attempt: int) -> SendResult:
+    if error.permanent:
+        return _fail(message, error.reason)
+    if attempt >= settings.SMS_MAX_RETRIES:
+        result = _fail(message, f"Gave up after {attempt + 1} tries: {error.reason}")
+        _tell_manager_text_failed(message, result)
+        return result
+    # Not sent: release the claim so the retry can take it again.
+    Message.objects.filter(pk=message.pk).update(send_started_at=None, attempts=attempt + 1, error=error.reason)
+    retry_after = getattr(error, "retry_after", None) or 0.0
+    return SendResult(Sent.RETRY, message, retry_in=max(retry_delay(attempt), retry_after))
+
+
+def _fail(message: Message, reason: str) -> SendResult:
     Message.objects.filter(pk=message.pk).update(status=Message.Status.FAILED, error=reason)
+    message.status, message.error = Message.Status.FAILED, reason
+    return SendResult(Sent.FAILED, message)
+
+
+def _tell_manager_text_failed(message: Message, result: SendResult) -> None:
+    """Once per text (this runs on the one transition to failed), never about the manager's own."""
+    studio = message.booking.studio if message.booking else studio_get_or_create_default()
+    if message.to_phone == studio.manager_phone:
+        logger.error("Text %s failed and the manager cannot be told: %s", message.pk, message.error)
+        return
+    who = message.musician.name if message.musician else message.to_phone
+    url = admin_url("messaging_message_change", message.pk)
+    body = f"Workflow: a text to {who} ({message.get_kind_display().lower()}) failed: {message.error} {url}"
+    manager_alert(studio=studio, body=body[:600], booking=message.booking)

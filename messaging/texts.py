@@ -82,14 +82,10 @@ def manager_confirmation_text(
     players = ", ".join(f"{instrument} - {name}" for instrument, name in lineup)
     session = format_session(start, end, zone)
     url = admin_url("bookings_booking_change", booking.pk)
-    return (
-        f"Booked #{booking.pk} {booking.client_name}{_song(booking.song_title)}, {session}: {players}. {url}"
-    )
+    return f"Booked #{booking.pk} {booking.client_name}{_song(booking.song_title)}, {session}: {players}. {url}"
 
 
-def filled_courtesy_text(
-    *, studio_name: str, instrument: str, start: dt.datetime, end: dt.datetime, zone: Zone
-) -> str:
+def filled_courtesy_text(*, studio_name: str, instrument: str, start: dt.datetime, end: dt.datetime, zone: Zone) -> str:
     session = format_session(start, end, zone)
     return f"{studio_name}: thanks - the {instrument.lower()} spot for {session} is taken. No need to reply."
 
@@ -106,3 +102,47 @@ def manager_help_text(*, booking: Booking, reason: str) -> str:
     url = admin_url("bookings_booking_change", booking.pk)
     song = _song(booking.song_title)
     return f"Workflow: booking #{booking.pk} {booking.client_name}{song} needs you. {reason} {url}"
+
+
+def opted_out_text(*, studio_name: str) -> str:
+    return f"{studio_name}: you won't get any more texts from us. Reply START to get session offers again."
+
+
+def opted_in_text(*, studio_name: str) -> str:
+    return f"{studio_name}: welcome back! You'll get session offers again. Reply STOP to stop."
+
+
+def help_text(*, studio_name: str, manager_name: str, manager_phone: str) -> str:
+    contact = f" Questions: {manager_name} {manager_phone}." if manager_phone else ""
+    return f"{studio_name} texts you session offers. Reply YES or NO to an offer, STOP to stop texts.{contact}"
+
+
+def unknown_reply_text(*, studio_name: str) -> str:
+    return f"{studio_name}: sorry, we didn't get that. Reply YES or NO to an offer, HELP for help, STOP to stop."
+
+
+def no_open_offers_text(*, studio_name: str) -> str:
+    return f"{studio_name}: you have no open offers right now. Thanks!"
+
+
+def still_opted_out_text(*, studio_name: str) -> str:
+    return f"{studio_name}: you opted out of texts. Reply START to get session offers again."
+
+
+def offer_list_text(*, studio_name: str, lines: list[str]) -> str:
+    numbered = " ".join(f"{n}) {line}" for n, line in enumerate(lines, start=1))
+    return f"{studio_name}: you have {len(lines)} open offers. Reply YES 1 or NO 1 (etc.): {numbered}"
+
+
+ANSWER_REPLIES = {
+    "accepted": "thanks, you're in for {what}! We'll text you when the whole band is confirmed.",
+    "declined": "thanks, noted: no for {what}.",
+    "late": "thanks - someone confirmed first for {what}. No need to do anything.",
+    "already": "we already have your answer for {what}.",
+    "ended": "the offer for {what} has ended. No need to do anything.",
+    "conflict": "you're booked elsewhere at that time, so we've passed {what} on.",
+}
+
+
+def answer_reply_text(*, studio_name: str, outcome: str, what: str) -> str:
+    return f"{studio_name}: " + ANSWER_REPLIES[outcome].format(what=what)

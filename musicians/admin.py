@@ -94,9 +94,7 @@ class MusicianAdmin(admin.ModelAdmin):
     def calendar_feed(self, musician: Musician) -> str:
         if not musician.pk:
             return "-"
-        return calendar_feed_link(
-            musician_calendar_id(musician_id=musician.pk, calendar_id=musician.calendar_id)
-        )
+        return calendar_feed_link(musician_calendar_id(musician_id=musician.pk, calendar_id=musician.calendar_id))
 
     @admin.display(description="instruments")
     def instrument_list(self, musician: Musician) -> str:

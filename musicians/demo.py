@@ -25,9 +25,7 @@ MAX_DEMO_MUSICIANS = 100  # 555-0100..0199 is the whole fictional block
 
 
 def _demo_name(index: int) -> str:
-    return (
-        f"{FIRST_NAMES[index % len(FIRST_NAMES)]} {LAST_NAMES[index // len(FIRST_NAMES) % len(LAST_NAMES)]}"
-    )
+    return f"{FIRST_NAMES[index % len(FIRST_NAMES)]} {LAST_NAMES[index // len(FIRST_NAMES) % len(LAST_NAMES)]}"
 
 
 def _last_booked(index: int) -> dt.datetime | None:

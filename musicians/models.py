@@ -95,9 +95,7 @@ class WeeklyAvailability(models.Model):
         ordering = ["musician", "weekday", "starts_at"]
         verbose_name_plural = "weekly availability"
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")), name="availability_ends_after_start"
-            ),
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="availability_ends_after_start"),
         ]
 
     def __str__(self) -> str:
@@ -115,9 +113,7 @@ class Blackout(models.Model):
     class Meta:
         ordering = ["musician", "starts_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=F("starts_on")), name="blackout_ends_on_or_after_start"
-            ),
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="blackout_ends_on_or_after_start"),
         ]
 
     def __str__(self) -> str:

@@ -55,9 +55,7 @@ def roster_rows(stream: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
     header = [(column or "").strip().lower() for column in reader.fieldnames or []]
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
-        expected = ",".join(
-            REQUIRED_COLUMNS[:2] + OPTIONAL_COLUMNS[:1] + REQUIRED_COLUMNS[2:] + OPTIONAL_COLUMNS[1:]
-        )
+        expected = ",".join(REQUIRED_COLUMNS[:2] + OPTIONAL_COLUMNS[:1] + REQUIRED_COLUMNS[2:] + OPTIONAL_COLUMNS[1:])
         raise RosterFileError(f"Missing column(s) {', '.join(missing)}. Expected a header like: {expected}")
     reader.fieldnames = header
     for row in reader:

@@ -98,9 +98,7 @@ def _joined(windows: list[tuple[dt.time, dt.time]]) -> list[tuple[dt.time, dt.ti
     return joined
 
 
-def load_players(
-    *, instrument_ids: Iterable[int], span: Interval, holds: dict[int, list[Interval]]
-) -> list[Player]:
+def load_players(*, instrument_ids: Iterable[int], span: Interval, holds: dict[int, list[Interval]]) -> list[Player]:
     """Every active, textable musician who plays one of the instruments, with their facts.
 
     Four queries and one free/busy call, however big the roster. `holds` are the
@@ -109,9 +107,9 @@ def load_players(
     instrument_ids = list(instrument_ids)
     players = _players_playing(instrument_ids)
     roster = Musician.objects.filter(pk__in=players.keys())
-    for musician_id, weekday, starts_at, ends_at in WeeklyAvailability.objects.filter(
-        musician__in=roster
-    ).values_list("musician_id", "weekday", "starts_at", "ends_at"):
+    for musician_id, weekday, starts_at, ends_at in WeeklyAvailability.objects.filter(musician__in=roster).values_list(
+        "musician_id", "weekday", "starts_at", "ends_at"
+    ):
         players[musician_id].weekly.append(WeeklyWindow(weekday, starts_at, ends_at))
     first_day, last_day = (span.start - dt.timedelta(days=1)).date(), (span.end + dt.timedelta(days=1)).date()
     for musician_id, starts_on, ends_on in Blackout.objects.filter(
@@ -137,9 +135,7 @@ def _players_playing(instrument_ids: list[int]) -> dict[int, Player]:
         player = players.get(musician_id)
         if player is None:
             calendar = musician_calendar_id(musician_id=musician_id, calendar_id=calendar_id)
-            player = players[musician_id] = Player(
-                musician_id, name, ZoneInfo(zone), last_booked_at, calendar
-            )
+            player = players[musician_id] = Player(musician_id, name, ZoneInfo(zone), last_booked_at, calendar)
         player.instrument_ids.add(instrument_id)
     return players
 
@@ -147,7 +143,10 @@ def _players_playing(instrument_ids: list[int]) -> dict[int, Player]:
 def _add_busy(players: Iterable[Player], span: Interval) -> None:
     by_calendar: dict[str, list[Player]] = defaultdict(list)
     for player in players:
-        by_calendar[player.calendar_id].append(player)
+        if player.calendar_id:  # no calendar at all: nothing in it, so nothing busy
+            by_calendar[player.calendar_id].append(player)
+    if not by_calendar:
+        return
     busy = get_calendar_backend().busy(list(by_calendar), span)
     for calendar_id, sharing in by_calendar.items():
         for player in sharing:

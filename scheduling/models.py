@@ -21,9 +21,7 @@ class Studio(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                condition=Q(closes_at__gt=F("opens_at")), name="studio_closes_after_opening"
-            ),
+            models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="studio_closes_after_opening"),
         ]
 
     def __str__(self) -> str:

@@ -39,9 +39,7 @@ def rank_players(players: Sequence[Player], *, now: dt.datetime, order: str) -> 
     return sorted(players, key=lambda p: musician_order_key(p, now=now, order=order))
 
 
-def seat_candidates(
-    seats: Sequence[SeatNeed], session: Interval, ranked: Sequence[Player]
-) -> dict[int, list[int]]:
+def seat_candidates(seats: Sequence[SeatNeed], session: Interval, ranked: Sequence[Player]) -> dict[int, list[int]]:
     """Seat id -> ids of musicians free to take it at this session, best first."""
     free = [p for p in ranked if unavailable_reason(p, session) is None]
     return {seat.seat_id: [p.id for p in free if seat.instrument_id in p.instrument_ids] for seat in seats}

@@ -22,9 +22,7 @@ def _time_pattern(prefix: str) -> str:
     )
 
 
-_RANGE = re.compile(
-    _time_pattern("start") + r"\s*(?:-|to|until|till|til|thru|through|and)\s*" + _time_pattern("end")
-)
+_RANGE = re.compile(_time_pattern("start") + r"\s*(?:-|to|until|till|til|thru|through|and)\s*" + _time_pattern("end"))
 _SINGLE = re.compile(_time_pattern("start"))
 
 
@@ -111,8 +109,7 @@ def _clock_time(match: re.Match[str], prefix: str) -> ClockTime:
         minute=int(match.group(f"{prefix}minute") or 0),
         meridiem=(meridiem[0] + "m") if meridiem else None,
         word=match.group(f"{prefix}word"),
-        two_digit=len(hour_text) == 2
-        and (hour_text.startswith("0") or match.group(f"{prefix}minute") is not None),
+        two_digit=len(hour_text) == 2 and (hour_text.startswith("0") or match.group(f"{prefix}minute") is not None),
     )
 
 

@@ -67,9 +67,7 @@ def _read_line(source: str, context: TimeContext, reading: WindowReading) -> Non
     zone_name, text = _apply_zone(source, [m for m in mentions if m.name], context.zone_name)
     zone = ZoneInfo(zone_name)
     try:
-        day, clocks = _read_day_and_clocks(
-            _normalise(text), context.now.astimezone(zone).date(), source, reading
-        )
+        day, clocks = _read_day_and_clocks(_normalise(text), context.now.astimezone(zone).date(), source, reading)
     except EndsBeforeStart:
         reading.problems.append(f'The time "{quote(source)}" ends before it starts.')
         return
@@ -109,9 +107,7 @@ def _normalise(text: str) -> str:
     return _TWELVE_WORD.sub(r"\1", text)
 
 
-def _read_day_and_clocks(
-    text: str, today: date, source: str, reading: WindowReading
-) -> tuple[date, list[ClockRange]]:
+def _read_day_and_clocks(text: str, today: date, source: str, reading: WindowReading) -> tuple[date, list[ClockRange]]:
     day, text = take_date(text, today)
     weekday, text = take_weekday(text)
     clocks, text = take_clock_times(text)

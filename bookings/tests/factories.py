@@ -12,9 +12,7 @@ NEW_YORK = ZoneInfo("America/New_York")
 NOW = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)  # "now" in engine tests: a Saturday noon UTC
 
 
-def local(
-    year: int, month: int, day: int, hour: int, minute: int = 0, zone: ZoneInfo = NEW_YORK
-) -> dt.datetime:
+def local(year: int, month: int, day: int, hour: int, minute: int = 0, zone: ZoneInfo = NEW_YORK) -> dt.datetime:
     """An aware instant from a wall-clock time in a zone (New York unless told)."""
     return dt.datetime(year, month, day, hour, minute, tzinfo=zone)
 
@@ -46,7 +44,5 @@ def make_booking(
     numbers: dict[str, int] = {}
     for slug in seats:
         numbers[slug] = numbers.get(slug, 0) + 1
-        Seat.objects.create(
-            booking=booking, instrument=Instrument.objects.get(slug=slug), number=numbers[slug]
-        )
+        Seat.objects.create(booking=booking, instrument=Instrument.objects.get(slug=slug), number=numbers[slug])
     return booking

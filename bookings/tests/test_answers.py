@@ -6,6 +6,7 @@ import pytest
 import time_machine
 
 from bookings.answers import Answer, Outcome, offer_answer
+from bookings.calendar_sync import booking_calendar_sync
 from bookings.engine import booking_start
 from bookings.models import Booking, Fill
 from bookings.offers import offer_send
@@ -65,6 +66,10 @@ def test_every_seat_filled_confirms_books_calendars_and_texts_everyone(band):
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED
     assert booking.confirmed_time is not None and booking.confirmed_time.starts_at == SAT_2PM[0]
+    assert booking.calendar_sync == Booking.CalendarSync.PENDING  # written by a task after commit
+    booking_calendar_sync(booking_id=booking.pk)
+    booking.refresh_from_db()
+    assert booking.calendar_sync == Booking.CalendarSync.SYNCED
     events = CalendarEvent.objects.order_by("calendar_id")
     assert [(e.calendar_id, e.starts_at, e.ends_at) for e in events] == [
         (f"musician-{band['drew'].pk}", *SAT_2PM),
@@ -72,9 +77,7 @@ def test_every_seat_filled_confirms_books_calendars_and_texts_everyone(band):
         (f"studio-{booking.studio_id}", *SAT_2PM),
     ]
     confirmations = Message.objects.filter(kind="confirmation").order_by("to_phone")
-    assert sorted(m.to_phone for m in confirmations) == sorted(
-        [band["drew"].phone, band["kim"].phone, "+12125550199"]
-    )
+    assert sorted(m.to_phone for m in confirmations) == sorted([band["drew"].phone, band["kim"].phone, "+12125550199"])
     to_drew = confirmations.get(musician=band["drew"])
     assert "you're booked! Drums" in to_drew.body and "Sat Dec 5, 2:00-5:00 PM EST" in to_drew.body
     to_dane = confirmations.get(to_phone="+12125550199")

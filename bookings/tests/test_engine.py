@@ -134,9 +134,7 @@ def test_opted_out_inactive_and_busy_musicians_are_not_asked():
     MusicianFactory(name="Opted Out", plays=["drums"], opted_out_at=NOW, last_booked_at=NOW)
     MusicianFactory(name="Inactive", plays=["drums"], is_active=False, last_booked_at=NOW)
     blacked_out = MusicianFactory(name="Blackout", plays=["drums"], last_booked_at=NOW)
-    Blackout.objects.create(
-        musician=blacked_out, starts_on=dt.date(2026, 12, 5), ends_on=dt.date(2026, 12, 5)
-    )
+    Blackout.objects.create(musician=blacked_out, starts_on=dt.date(2026, 12, 5), ends_on=dt.date(2026, 12, 5))
     busy = MusicianFactory(name="Busy", plays=["drums"], last_booked_at=NOW)
     CalendarEvent.objects.create(
         uid="gig", calendar_id=f"musician-{busy.pk}", starts_at=SAT_2PM[0], ends_at=SAT_2PM[1], summary="Gig"
@@ -162,10 +160,7 @@ def test_no_viable_time_needs_the_manager_with_the_reason_per_instrument(outbox)
 
     booking.refresh_from_db()
     assert booking.status == Booking.Status.NEEDS_ATTENTION
-    assert (
-        booking.attention_reason
-        == "Cello: nobody on the roster plays it. Keyboard: nobody free at those times."
-    )
+    assert booking.attention_reason == "Cello: nobody on the roster plays it. Keyboard: nobody free at those times."
     [alert] = Message.objects.filter(kind="alert")
     assert alert.to_phone == "+12125550199"
     assert booking.attention_reason in alert.body
@@ -189,9 +184,7 @@ def test_when_each_instrument_is_free_at_some_time_but_never_together_it_says_so
 
 def test_no_time_at_all_says_the_client_times_do_not_work():
     MusicianFactory(plays=["drums"])
-    booking = make_booking(
-        seats=["drums"], windows=[(NOW + dt.timedelta(minutes=30), NOW + dt.timedelta(hours=3))]
-    )
+    booking = make_booking(seats=["drums"], windows=[(NOW + dt.timedelta(minutes=30), NOW + dt.timedelta(hours=3))])
 
     booking_start(booking_id=booking.pk)
 
@@ -260,9 +253,7 @@ def test_on_dst_change_days_business_hours_follow_the_studio_clock(day, new_york
     early = (local(day.year, day.month, day.day, 7), local(day.year, day.month, day.day, 10))
     booking = make_booking(seats=["drums", "keyboard"], windows=[early, inside])
 
-    with time_machine.travel(
-        dt.datetime.combine(day - dt.timedelta(days=3), dt.time(12), dt.UTC), tick=False
-    ):
+    with time_machine.travel(dt.datetime.combine(day - dt.timedelta(days=3), dt.time(12), dt.UTC), tick=False):
         booking_start(booking_id=booking.pk)
 
     ranked = list(booking.candidate_times.order_by("rank").values_list("starts_at", "in_business_hours"))

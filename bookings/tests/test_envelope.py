@@ -188,9 +188,7 @@ def test_it_undoes_transfer_encodings(encoding):
         "quoted-printable": quopri.encodestring(text.encode()),
         "8bit": text.encode(),
     }[encoding]
-    headers = (
-        f"Subject: x\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: {encoding}\n\n"
-    )
+    headers = f"Subject: x\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: {encoding}\n\n"
 
     assert read_envelope(headers.encode() + payload, RFC822).body_plain.strip() == "Song: Café au lait"
 
@@ -204,9 +202,7 @@ def test_it_falls_back_to_the_raw_header_when_the_stdlib_cannot_parse_it():
 
 
 def test_it_reads_a_plain_text_body_alone():
-    assert read_envelope("Song: Café".encode(), "text/plain; charset=utf-8") == Envelope(
-        body_plain="Song: Café"
-    )
+    assert read_envelope("Song: Café".encode(), "text/plain; charset=utf-8") == Envelope(body_plain="Song: Café")
 
 
 @pytest.mark.parametrize(
@@ -281,14 +277,10 @@ def test_it_only_ever_returns_an_envelope_or_raises_envelope_error(body, content
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
-    lambda children: (
-        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3)
-    ),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3),
     max_leaves=10,
 )
-FIELD_NAMES = st.sampled_from(
-    ["subject", "from", "from__email", "from_name", "body_plain", "body_html", "messageId"]
-)
+FIELD_NAMES = st.sampled_from(["subject", "from", "from__email", "from_name", "body_plain", "body_html", "messageId"])
 
 
 @ROBUST

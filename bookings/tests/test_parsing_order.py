@@ -155,9 +155,7 @@ def test_it_ends_a_list_at_a_blank_line_followed_by_prose():
 
 
 def test_it_keeps_every_notes_line_until_the_next_label():
-    body = (
-        order_with_times("Dec 5, 2026 2-5pm") + "\nNotes:\n- bring a 5-string\n\nand a capo\nSong: Blue Moon"
-    )
+    body = order_with_times("Dec 5, 2026 2-5pm") + "\nNotes:\n- bring a 5-string\n\nand a capo\nSong: Blue Moon"
 
     order = parse(body)
 
@@ -231,8 +229,7 @@ def test_it_warns_about_a_link_label_without_a_link():
 
 def test_it_finds_the_mp3_and_video_among_other_links():
     body = order_with_times("Dec 5, 2026 2-5pm") + (
-        "\nLinks:\n- https://example.com/chart.pdf\n- https://www.youtube.com/watch?v=abc\n"
-        "- www.example.com/guide.MP3."
+        "\nLinks:\n- https://example.com/chart.pdf\n- https://www.youtube.com/watch?v=abc\n- www.example.com/guide.MP3."
     )
 
     order = parse(body)

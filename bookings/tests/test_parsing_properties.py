@@ -157,9 +157,7 @@ def test_it_reads_pathological_input_quickly(text):
 
 # Round trip: an order rendered in the canonical format from generated fields parses back to them.
 SLUGS = sorted(set(INSTRUMENTS.values()))
-SPELLINGS = {
-    slug: [n for n, s in [*INSTRUMENTS.items(), *ALIASES.items()] if s == slug] + [slug] for slug in SLUGS
-}
+SPELLINGS = {slug: [n for n, s in [*INSTRUMENTS.items(), *ALIASES.items()] if s == slug] + [slug] for slug in SLUGS}
 ZONES = [
     ("Eastern", "America/New_York"),
     ("Pacific", "America/Los_Angeles"),
@@ -177,9 +175,7 @@ def seat_items(draw) -> tuple[list[str], tuple[RequestedSeat, ...]]:
     for slug, count in counts.items():
         name = draw(st.sampled_from(SPELLINGS[slug]))
         shapes = (
-            [name]
-            if count == 1
-            else [f"{count} {name}", f"{name} x{count}", f"{name} ({count})", f"{count}x {name}"]
+            [name] if count == 1 else [f"{count} {name}", f"{name} x{count}", f"{name} ({count})", f"{count}x {name}"]
         )
         items.append(draw(st.sampled_from(shapes)))
     return items, tuple(RequestedSeat(slug, count) for slug, count in counts.items())
@@ -203,13 +199,8 @@ def time_lines(draw, session: int, zone: ZoneInfo) -> tuple[str, datetime, datet
         times = f"{clock(start, meridiem=False)}-{clock(end)}"
     else:
         style = "24h" if style == "shared" else style
-        times = (
-            f"{clock(start, style=style)} {draw(st.sampled_from(['-', 'to', '–']))} {clock(end, style=style)}"
-        )
-    line = (
-        draw(st.sampled_from([_long_date(day), f"{day.month}/{day.day}/{day.year}", day.isoformat()]))
-        + f", {times}"
-    )
+        times = f"{clock(start, style=style)} {draw(st.sampled_from(['-', 'to', '–']))} {clock(end, style=style)}"
+    line = draw(st.sampled_from([_long_date(day), f"{day.month}/{day.day}/{day.year}", day.isoformat()])) + f", {times}"
     midnight = datetime(day.year, day.month, day.day, tzinfo=zone)
     return line, _utc(midnight, start), _utc(midnight, end)
 

@@ -99,9 +99,7 @@ def test_it_removes_quote_markers_and_emphasis(line, undecorated):
     ],
 )
 def test_it_drops_forwarding_markers_and_their_header_block(marker):
-    text = (
-        f"FYI\n{marker}\nFrom: Jane <jane@example.com>\nDate: Mon, Nov 16, 2026 at 9:00 AM\nSubject: Order\n"
-    )
+    text = f"FYI\n{marker}\nFrom: Jane <jane@example.com>\nDate: Mon, Nov 16, 2026 at 9:00 AM\nSubject: Order\n"
     text += "To: orders@example.com\n\nInstruments: drums"
 
     assert email_lines(text)[0] == ["FYI", "", "Instruments: drums"]

@@ -119,9 +119,7 @@ def test_it_sorts_windows_and_drops_duplicates():
 
 
 def test_it_gives_a_start_without_an_end_one_session():
-    assert local_windows("Dec 5, 2026, 2pm", length="90 minutes") == [
-        ("2026-12-05 14:00", "2026-12-05 15:30")
-    ]
+    assert local_windows("Dec 5, 2026, 2pm", length="90 minutes") == [("2026-12-05 14:00", "2026-12-05 15:30")]
 
 
 def test_it_refuses_a_start_without_an_end_when_there_is_no_session_length():
@@ -149,9 +147,7 @@ def test_it_finds_today_in_the_emails_zone():
     # 02:00 UTC on Nov 22 is still Nov 21 in New York, so "Nov 21" means today, not next year.
     now = datetime(2026, 11, 22, 2, tzinfo=UTC)
 
-    assert local_windows("Nov 21 10pm-11:30pm", now=now, length="1 hour") == [
-        ("2026-11-21 22:00", "2026-11-21 23:30")
-    ]
+    assert local_windows("Nov 21 10pm-11:30pm", now=now, length="1 hour") == [("2026-11-21 22:00", "2026-11-21 23:30")]
 
 
 def test_it_warns_when_the_weekday_contradicts_the_date():

@@ -19,6 +19,8 @@ class SmsError(Exception):
 
 
 class SmsBackend:
+    rate_limited = False  # True: sends wait for a slot in the account's throughput (messaging.throttle)
+
     def send(self, text: OutgoingText) -> str:
         """Send one text; return the provider's id for it."""
         raise NotImplementedError

@@ -9,7 +9,7 @@ from django.utils import timezone
 from messaging.backends import SmsError, memory
 from messaging.gsm7 import is_gsm7, to_gsm7
 from messaging.models import Message
-from messaging.services import message_queue, message_send
+from messaging.services import Sent, message_queue, message_send, retry_delay
 from musicians.models import Musician
 from musicians.tests.factories import MusicianFactory
 
@@ -23,8 +23,8 @@ def queue_alert(body: str = "Hello Dane") -> Message:
 def test_it_sends_a_queued_text_once_however_often_the_task_runs(outbox):
     message = queue_alert()
 
-    assert message_send(message_id=message.pk) is True
-    assert message_send(message_id=message.pk) is False
+    assert message_send(message_id=message.pk).outcome is Sent.SENT
+    assert message_send(message_id=message.pk).outcome is Sent.SKIPPED
 
     assert [text.body for text in outbox] == ["Hello Dane"]
     message.refresh_from_db()
@@ -37,7 +37,7 @@ def test_it_never_texts_a_musician_who_opted_out(outbox):
     musician: Musician = MusicianFactory.create(opted_out_at=timezone.now())
     message = message_queue(kind=Message.Kind.NOTICE, to_phone=musician.phone, body="hi", musician=musician)
 
-    assert message_send(message_id=message.pk) is False
+    assert message_send(message_id=message.pk).outcome is Sent.FAILED
 
     assert outbox == []
     message.refresh_from_db()
@@ -45,17 +45,70 @@ def test_it_never_texts_a_musician_who_opted_out(outbox):
     assert "opted out" in message.error
 
 
-def test_a_backend_error_marks_the_text_failed_with_the_reason(outbox, monkeypatch):
-    def refuse(self, text):
-        raise SmsError("Invalid number", permanent=True)
-
-    monkeypatch.setattr(memory.MemoryBackend, "send", refuse)
+def test_a_permanent_error_fails_the_text_with_the_reason_and_no_retry(outbox):
+    memory.failures.append(SmsError("Invalid number", permanent=True))
     message = queue_alert()
 
-    message_send(message_id=message.pk)
+    assert message_send(message_id=message.pk).outcome is Sent.FAILED
 
     message.refresh_from_db()
     assert (message.status, message.error) == (Message.Status.FAILED, "Invalid number")
+    assert message_send(message_id=message.pk).outcome is Sent.SKIPPED
+    assert outbox == []
+
+
+def test_a_passing_error_is_retried_later_and_the_text_goes_out_once(outbox):
+    memory.failures.append(SmsError("Throttled", permanent=False))
+    message = queue_alert()
+
+    first = message_send(message_id=message.pk, attempt=0)
+
+    assert first.outcome is Sent.RETRY
+    assert 12 <= first.retry_in <= 18  # 15 s, with jitter
+    message.refresh_from_db()
+    assert (message.status, message.send_started_at, message.attempts) == (Message.Status.QUEUED, None, 1)
+    assert message_send(message_id=message.pk, attempt=1).outcome is Sent.SENT
+    assert message_send(message_id=message.pk, attempt=2).outcome is Sent.SKIPPED
+    assert [text.body for text in outbox] == ["Hello Dane"]
+
+
+def test_backoff_doubles_and_is_capped():
+    assert [round(retry_delay(n) / (15 * 2**n), 1) in {0.8, 0.9, 1.0, 1.1, 1.2} for n in range(5)] == [True] * 5
+    assert 480 <= retry_delay(12) <= 720
+
+
+def test_after_the_last_retry_the_text_fails_and_the_manager_is_told_once(outbox, settings):
+    settings.SMS_MAX_RETRIES = 2
+    musician = MusicianFactory.create(name="Drew")
+    message = message_queue(kind=Message.Kind.NOTICE, to_phone=musician.phone, body="hi", musician=musician)
+    memory.failures.extend(SmsError("Server error 503", permanent=False) for _ in range(3))
+
+    outcomes = [message_send(message_id=message.pk, attempt=n).outcome for n in range(3)]
+
+    assert outcomes == [Sent.RETRY, Sent.RETRY, Sent.FAILED]
+    message.refresh_from_db()
+    assert message.error == "Gave up after 3 tries: Server error 503"
+    [alert] = Message.objects.filter(kind=Message.Kind.ALERT)
+    assert alert.to_phone == "+12125550199"
+    assert "a text to Drew (notice) failed: Gave up after 3 tries" in alert.body
+    assert message_send(message_id=message.pk, attempt=3).outcome is Sent.SKIPPED
+    assert Message.objects.filter(kind=Message.Kind.ALERT).count() == 1
+
+
+def test_the_manager_is_not_alerted_about_a_failed_alert_to_the_manager(outbox, settings):
+    settings.SMS_MAX_RETRIES = 0
+    memory.failures.append(SmsError("Server error 500", permanent=False))
+    message = queue_alert()
+
+    assert message_send(message_id=message.pk).outcome is Sent.FAILED
+    assert Message.objects.filter(kind=Message.Kind.ALERT).count() == 1  # just the one that failed
+
+
+def test_a_reply_to_a_stop_still_reaches_the_musician_who_opted_out(outbox):
+    musician = MusicianFactory.create(opted_out_at=timezone.now())
+    message = message_queue(kind=Message.Kind.REPLY, to_phone=musician.phone, body="Bye", musician=musician)
+
+    assert message_send(message_id=message.pk).outcome is Sent.SENT
 
 
 def test_the_file_backend_writes_one_json_line_per_text(settings, tmp_path):

@@ -178,8 +178,7 @@ def test_the_filled_courtesy_text_says_the_spot_is_taken():
     )
 
     assert text == (
-        "Blue Room: thanks - the electric bass spot for Sat Dec 5, 2:00-5:00 PM EST is taken. "
-        "No need to reply."
+        "Blue Room: thanks - the electric bass spot for Sat Dec 5, 2:00-5:00 PM EST is taken. No need to reply."
     )
 
 

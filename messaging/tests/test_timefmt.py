@@ -44,10 +44,7 @@ def test_a_session_starting_at_midnight_shows_twelve_am():
 
 
 def test_a_session_across_midnight_shows_both_days():
-    assert (
-        format_session(utc(12, 6, 3), utc(12, 6, 6), NEW_YORK)
-        == "Sat Dec 5, 10:00 PM EST-Sun Dec 6, 1:00 AM EST"
-    )
+    assert format_session(utc(12, 6, 3), utc(12, 6, 6), NEW_YORK) == "Sat Dec 5, 10:00 PM EST-Sun Dec 6, 1:00 AM EST"
 
 
 def test_a_session_across_the_fall_back_shows_both_abbreviations():
@@ -66,10 +63,7 @@ def test_an_afternoon_session_on_a_dst_change_day_shows_the_new_abbreviation():
 
 
 def test_a_los_angeles_musician_sees_pacific_time():
-    assert (
-        format_session(utc(12, 5, 19), utc(12, 5, 22), "America/Los_Angeles")
-        == "Sat Dec 5, 11:00 AM-2:00 PM PST"
-    )
+    assert format_session(utc(12, 5, 19), utc(12, 5, 22), "America/Los_Angeles") == "Sat Dec 5, 11:00 AM-2:00 PM PST"
 
 
 def test_a_summer_session_shows_daylight_time():
@@ -78,9 +72,7 @@ def test_a_summer_session_shows_daylight_time():
 
 def test_the_day_is_the_readers_day_not_utcs():
     # Sunday 01:00 UTC is still Saturday evening in Los Angeles.
-    assert (
-        format_session(utc(12, 6, 1), utc(12, 6, 3), "America/Los_Angeles") == "Sat Dec 5, 5:00-7:00 PM PST"
-    )
+    assert format_session(utc(12, 6, 1), utc(12, 6, 3), "America/Los_Angeles") == "Sat Dec 5, 5:00-7:00 PM PST"
 
 
 def test_a_moment_shows_day_clock_and_abbreviation():

@@ -26,8 +26,7 @@ def run_import(tmp_path, text: str) -> tuple[str, str]:
 def test_it_imports_musicians_with_every_column(tmp_path):
     out, err = run_import(
         tmp_path,
-        HEADER + "Ana Ruiz,(212) 555-0142,ana@example.com,drums;keys,"
-        "America/Chicago,2026-03-31,ana@group.calendar\n",
+        HEADER + "Ana Ruiz,(212) 555-0142,ana@example.com,drums;keys,America/Chicago,2026-03-31,ana@group.calendar\n",
     )
 
     ana = Musician.objects.get()

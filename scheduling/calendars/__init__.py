@@ -5,8 +5,6 @@
 calendars at once and write one event per calendar per session.
 """
 
-from functools import cache
-
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
@@ -21,14 +19,16 @@ BACKENDS = {
 __all__ = ["BusyTimes", "CalendarBackend", "CalendarError", "SessionEvent", "get_calendar_backend"]
 
 
-@cache
-def _backend_for(name: str) -> CalendarBackend:
-    try:
-        return import_string(BACKENDS[name])()
-    except KeyError:
-        known = ", ".join(sorted(BACKENDS))
-        raise ImproperlyConfigured(f"CALENDAR_BACKEND={name!r} is not one of: {known}.") from None
+# One instance per backend name and process (Google's keeps credentials and a free/busy
+# cache). Tests put a backend wired to a fake HTTP layer here with monkeypatch.setitem.
+instances: dict[str, CalendarBackend] = {}
 
 
 def get_calendar_backend() -> CalendarBackend:
-    return _backend_for(settings.CALENDAR_BACKEND)
+    name = settings.CALENDAR_BACKEND
+    if name not in instances:
+        if name not in BACKENDS:
+            known = ", ".join(sorted(BACKENDS))
+            raise ImproperlyConfigured(f"CALENDAR_BACKEND={name!r} is not one of: {known}.")
+        instances[name] = import_string(BACKENDS[name])()
+    return instances[name]

@@ -31,6 +31,8 @@ class CalendarError(Exception):
 
 
 class CalendarBackend:
+    local_feeds = False  # True: studios and musicians without a calendar id get a local one
+
     def busy(self, calendar_ids: Sequence[str], span: Interval) -> BusyTimes:
         raise NotImplementedError
 

@@ -10,6 +10,8 @@ from .base import BusyTimes, CalendarBackend, SessionEvent
 class LocalCalendar(CalendarBackend):
     """Events in the database, served to phones as .ics feeds."""
 
+    local_feeds = True
+
     def busy(self, calendar_ids: Sequence[str], span: Interval) -> BusyTimes:
         busy: BusyTimes = {calendar_id: [] for calendar_id in calendar_ids}
         events = CalendarEvent.objects.filter(
@@ -39,6 +41,4 @@ class LocalCalendar(CalendarBackend):
         )
 
     def cancel_event(self, *, uid: str, calendar_id: str) -> None:
-        CalendarEvent.objects.filter(uid=uid, calendar_id=calendar_id).update(
-            status=CalendarEvent.Status.CANCELLED
-        )
+        CalendarEvent.objects.filter(uid=uid, calendar_id=calendar_id).update(status=CalendarEvent.Status.CANCELLED)

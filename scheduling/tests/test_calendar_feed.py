@@ -7,6 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from bookings.answers import Answer, offer_answer
+from bookings.calendar_sync import booking_calendar_sync
 from bookings.engine import booking_start
 from bookings.tests.factories import local, make_booking
 from messaging.models import Message
@@ -23,6 +24,7 @@ def confirmed():
         booking = make_booking(seats=["drums"], windows=[(local(2026, 12, 5, 14), local(2026, 12, 5, 17))])
         booking_start(booking_id=booking.pk)
         offer_answer(offer_id=Message.objects.get(kind="offer").pk, answer=Answer.YES)
+        booking_calendar_sync(booking_id=booking.pk)
     return booking, drew
 
 

@@ -10,18 +10,14 @@ LONDON = ZoneInfo("Europe/London")
 SATURDAY, SUNDAY = 5, 6
 
 # 01:00-03:00 UTC on Sunday Dec 6 is Saturday Dec 5, 5-7 PM in Los Angeles.
-EVENING_IN_LA = Interval(
-    dt.datetime(2026, 12, 6, 1, tzinfo=dt.UTC), dt.datetime(2026, 12, 6, 3, tzinfo=dt.UTC)
-)
+EVENING_IN_LA = Interval(dt.datetime(2026, 12, 6, 1, tzinfo=dt.UTC), dt.datetime(2026, 12, 6, 3, tzinfo=dt.UTC))
 
 
 def utc(day: int, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(2026, 12, day, hour, minute, tzinfo=dt.UTC)
 
 
-def local(
-    zone: ZoneInfo, month: int, day: int, start: int, end: int, *, end_day: int | None = None
-) -> Interval:
+def local(zone: ZoneInfo, month: int, day: int, start: int, end: int, *, end_day: int | None = None) -> Interval:
     return Interval(
         dt.datetime(2026, month, day, start, tzinfo=zone).astimezone(dt.UTC),
         dt.datetime(2026, month, end_day or day, end, tzinfo=zone).astimezone(dt.UTC),

@@ -29,9 +29,7 @@ def some_of_everything(client):
                 content_type="application/json",
                 HTTP_AUTHORIZATION="Bearer test-zapier-token",
             )
-    client.post(
-        "/workflow/email", b"\xff", content_type="text/weird", HTTP_AUTHORIZATION="Bearer test-zapier-token"
-    )
+    client.post("/workflow/email", b"\xff", content_type="text/weird", HTTP_AUTHORIZATION="Bearer test-zapier-token")
 
 
 @pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda model: model._meta.label)
@@ -50,8 +48,6 @@ def test_inbound_emails_are_read_only_and_never_deleted(admin_client, some_of_ev
     assert email is not None
     page = admin_client.get(reverse("admin:bookings_inboundemail_change", args=[email.pk]))
     assert b"raw body" in page.content.lower()
-    delete = admin_client.post(
-        reverse("admin:bookings_inboundemail_delete", args=[email.pk]), {"post": "yes"}
-    )
+    delete = admin_client.post(reverse("admin:bookings_inboundemail_delete", args=[email.pk]), {"post": "yes"})
     assert delete.status_code == 403
     assert InboundEmail.objects.filter(pk=email.pk).exists()

@@ -58,9 +58,7 @@ class Studio:
 
     def texts(self, to: str | None = None, kind: str | None = None) -> list[dict]:
         return [
-            t
-            for t in sms_lines(self.sms_file)
-            if (to is None or t["to"] == to) and (kind is None or t["kind"] == kind)
+            t for t in sms_lines(self.sms_file) if (to is None or t["to"] == to) and (kind is None or t["kind"] == kind)
         ]
 
     def wait_texts(self, count: int, **which: str) -> list[dict]:
@@ -114,9 +112,7 @@ def test_all_yes_books_the_session_and_texts_everyone(studio, roster):
     booking = Booking.objects.get(pk=answer["booking"])
     assert booking.status == Booking.Status.CONFIRMED
     confirmations = studio.wait_texts(4, kind="confirmation")
-    assert {t["to"] for t in confirmations} == {roster[k].phone for k in ("d1", "b1", "k1")} | {
-        "+12125550199"
-    }
+    assert {t["to"] for t in confirmations} == {roster[k].phone for k in ("d1", "b1", "k1")} | {"+12125550199"}
     assert not studio.texts(to=roster["d2"].phone)
 
 
@@ -190,9 +186,7 @@ def test_of_many_simultaneous_yeses_for_one_seat_exactly_one_wins(live_server, s
             )
     urls = [f"{live_server.url}/o/{m.token}/yes" for m in Message.objects.filter(kind="offer")]
     phones = [Phone() for _ in urls]
-    pages = [
-        phone.open(url) for phone, url in zip(phones, urls, strict=True)
-    ]  # each phone gets its CSRF cookie
+    pages = [phone.open(url) for phone, url in zip(phones, urls, strict=True)]  # each phone gets its CSRF cookie
     assert all(page.status == 200 for page in pages)
 
     with ThreadPoolExecutor(max_workers=len(urls)) as pool:

@@ -45,9 +45,7 @@ def sms_lines(path: Path) -> list[dict]:
 
 
 @pytest.mark.worker
-def test_an_unreadable_email_reaches_the_manager_by_text_through_the_worker(
-    live_server, celery_worker, settings
-):
+def test_an_unreadable_email_reaches_the_manager_by_text_through_the_worker(live_server, celery_worker, settings):
     settings.SMS_BACKEND = "file"
     sms_file = Path(settings.SMS_FILE_PATH)
 

@@ -133,9 +133,7 @@ def test_it_refuses_a_bad_token_and_stores_nothing(client, headers):
 
 def test_it_refuses_everyone_when_no_token_is_configured(client, settings):
     settings.ZAPIER_TOKEN = ""
-    response = client.post(
-        URL, json.dumps(email()), content_type="application/json", HTTP_AUTHORIZATION="Bearer "
-    )
+    response = client.post(URL, json.dumps(email()), content_type="application/json", HTTP_AUTHORIZATION="Bearer ")
 
     assert response.status_code == 401
 

@@ -1,0 +1,98 @@
+"""Writing a confirmed booking onto calendars, in the background, until it sticks.
+
+The booking is confirmed whatever the calendar provider does. A passing error
+(429, 5xx, network) is retried with backoff; a refusal (revoked grant, no
+access) or running out of retries marks the sync failed, visible on the
+booking, and tells the manager once. Event ids come from the booking and seat,
+so a retry rewrites the events it made instead of adding more.
+"""
+
+import logging
+from dataclasses import replace
+
+from django.conf import settings
+from django.db.models import Q
+
+from messaging.services import manager_alert, retry_delay
+from messaging.texts import manager_help_text
+from scheduling.calendars import CalendarError, SessionEvent, get_calendar_backend
+from scheduling.calendars.ids import musician_calendar_id, studio_calendar_id
+from scheduling.intervals import Interval
+
+from .models import Booking, Fill
+
+logger = logging.getLogger(__name__)
+
+
+def _details(booking: Booking) -> str:
+    links = [booking.mp3_url, booking.video_url, *booking.other_links]
+    lines = [
+        f"Client: {booking.client_name}",
+        f"Song: {booking.song_title}",
+        *[link for link in links if link],
+    ]
+    if booking.notes:
+        lines.append(f"Notes: {booking.notes}")
+    return "\n".join(lines)
+
+
+def booking_events(booking: Booking) -> list[SessionEvent]:
+    """The studio's event (the band invited) and one on each musician's own calendar."""
+    time = booking.current_time
+    assert time is not None  # noqa: S101 (only confirmed bookings get here)
+    fills = list(
+        Fill.objects.filter(candidate_time=time)
+        .select_related("musician", "seat__instrument")
+        .order_by("seat__instrument__name", "seat__number")
+    )
+    title = f"{booking.studio.name}: {booking.song_title or booking.client_name}"
+    band = "\n".join(f"{fill.seat}: {fill.musician.name}" for fill in fills)
+    studio_event = SessionEvent(
+        uid=f"workflow-booking-{booking.pk}-studio",
+        calendar_id=studio_calendar_id(booking.studio),
+        interval=Interval(time.starts_at, time.ends_at),
+        summary=title,
+        description=f"{band}\n\n{_details(booking)}",
+        location=booking.studio.address,
+        attendees=tuple(fill.musician.email for fill in fills if fill.musician.email),
+    )
+    musician_events = [
+        replace(
+            studio_event,
+            uid=f"workflow-booking-{booking.pk}-seat-{fill.seat_id}",
+            calendar_id=musician_calendar_id(musician_id=fill.musician_id, calendar_id=fill.musician.calendar_id),
+            summary=f"{title} ({fill.seat})",
+            description=_details(booking),
+            attendees=(),
+        )
+        for fill in fills
+    ]
+    return [event for event in [*musician_events, studio_event] if event.calendar_id]
+
+
+def booking_calendar_sync(*, booking_id: int, attempt: int = 0) -> float | None:
+    """Write the booking's events; seconds until the next try, or None when done (or given up)."""
+    booking = Booking.objects.select_related("studio", "current_time").get(pk=booking_id)
+    if booking.status != Booking.Status.CONFIRMED or booking.calendar_sync != Booking.CalendarSync.PENDING:
+        return None  # synced, or failed and the manager told: only a new confirmation starts again
+    backend = get_calendar_backend()
+    try:
+        for event in booking_events(booking):
+            backend.write_event(event)
+    except CalendarError as error:
+        return _after_error(booking, error, attempt)
+    Booking.objects.filter(pk=booking.pk).update(calendar_sync=Booking.CalendarSync.SYNCED, calendar_error="")
+    return None
+
+
+def _after_error(booking: Booking, error: CalendarError, attempt: int) -> float | None:
+    if not error.permanent and attempt < settings.CALENDAR_SYNC_MAX_RETRIES:
+        Booking.objects.filter(pk=booking.pk).update(calendar_error=error.reason)
+        return retry_delay(attempt)
+    reason = error.reason if error.permanent else f"Gave up after {attempt + 1} tries: {error.reason}"
+    failed = Booking.objects.filter(pk=booking.pk).filter(~Q(calendar_sync=Booking.CalendarSync.FAILED))
+    if failed.update(calendar_sync=Booking.CalendarSync.FAILED, calendar_error=reason):
+        body = manager_help_text(booking=booking, reason=f"It is confirmed, but its calendars failed: {reason}")
+        manager_alert(studio=booking.studio, body=body[:600], booking=booking)
+    logger.warning("Calendar sync for booking %s failed: %s", booking.pk, reason)
+    return None

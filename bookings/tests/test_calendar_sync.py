@@ -1,0 +1,118 @@
+"""Calendars after confirmation: written in the background, retried, never blocking the booking."""
+
+import pytest
+
+from bookings.answers import Answer, offer_answer
+from bookings.calendar_sync import booking_calendar_sync
+from bookings.engine import booking_start
+from bookings.models import Booking
+from bookings.tests.factories import SAT_2PM, make_booking
+from messaging.models import Message
+from musicians.tests.factories import MusicianFactory
+from scheduling import calendars
+from scheduling.calendars.google import google_event_id
+from scheduling.tests.factories import StudioFactory
+from scheduling.tests.google_http import free_busy, google_answering, google_says
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
+CREATED = google_says("event.json")
+
+
+@pytest.fixture
+def google(settings, monkeypatch):
+    """Put a Google backend answering with `answers` in place; returns its recorded requests."""
+    settings.CALENDAR_BACKEND = "google"
+
+    def answering(*answers):
+        backend, http = google_answering(*answers)
+        monkeypatch.setitem(calendars.instances, "google", backend)
+        return http
+
+    return answering
+
+
+@pytest.fixture
+def confirmed(google) -> Booking:
+    google()  # planning reads free/busy only for calendars that exist: none here
+    studio = StudioFactory(calendar_id="studio@example.com")
+    MusicianFactory(name="Drew", email="drew@example.com", calendar_id="drew@example.com", plays=["drums"])
+    booking = make_booking(seats=["drums"], windows=[SAT_2PM], studio=studio)
+    google(free_busy(["studio@example.com"]), free_busy(["drew@example.com"]))
+    booking_start(booking_id=booking.pk)
+    offer_answer(offer_id=Message.objects.get(kind="offer").pk, answer=Answer.YES)
+    booking.refresh_from_db()
+    return booking
+
+
+def test_confirmation_writes_the_musician_and_studio_events_with_the_band_invited(google, confirmed):
+    http = google(CREATED, CREATED)
+
+    assert booking_calendar_sync(booking_id=confirmed.pk) is None
+
+    drew_event, studio_event = http.sent
+    assert drew_event.path == "/calendar/v3/calendars/drew@example.com/events"
+    assert drew_event.body["id"] == google_event_id(f"workflow-booking-{confirmed.pk}-seat-{confirmed.seats.get().pk}")
+    assert studio_event.path == "/calendar/v3/calendars/studio@example.com/events"
+    assert studio_event.body["attendees"] == [{"email": "drew@example.com"}]
+    assert studio_event.query["sendUpdates"] == "all"
+    confirmed.refresh_from_db()
+    assert confirmed.status == Booking.Status.CONFIRMED
+    assert confirmed.calendar_sync == Booking.CalendarSync.SYNCED
+
+
+def test_a_google_outage_is_retried_and_a_retry_rewrites_the_same_events(google, confirmed):
+    google(google_says("error-503-backend.json"))
+
+    retry_in = booking_calendar_sync(booking_id=confirmed.pk, attempt=0)
+
+    assert retry_in is not None and 12 <= retry_in <= 18
+    confirmed.refresh_from_db()
+    assert (confirmed.status, confirmed.calendar_sync) == (Booking.Status.CONFIRMED, Booking.CalendarSync.PENDING)
+    assert "503" in confirmed.calendar_error or "unavailable" in confirmed.calendar_error.lower()
+
+    http = google(google_says("error-409-duplicate.json"), CREATED, CREATED)  # the first insert had landed
+    assert booking_calendar_sync(booking_id=confirmed.pk, attempt=1) is None
+    assert [sent.method for sent in http.sent] == ["POST", "PUT", "POST"]
+    confirmed.refresh_from_db()
+    assert confirmed.calendar_sync == Booking.CalendarSync.SYNCED
+
+
+def test_a_revoked_grant_fails_the_sync_once_and_tells_the_manager(google, confirmed):
+    google(google_says("error-403-no-access.json"))
+
+    assert booking_calendar_sync(booking_id=confirmed.pk) is None
+
+    confirmed.refresh_from_db()
+    assert confirmed.status == Booking.Status.CONFIRMED
+    assert confirmed.calendar_sync == Booking.CalendarSync.FAILED
+    [alert] = Message.objects.filter(kind="alert")
+    assert "It is confirmed, but its calendars failed" in alert.body
+    assert booking_calendar_sync(booking_id=confirmed.pk) is None  # nothing asked, nothing texted again
+    assert Message.objects.filter(kind="alert").count() == 1
+
+
+def test_after_the_last_retry_the_sync_fails_and_the_manager_is_told(google, confirmed, settings):
+    settings.CALENDAR_SYNC_MAX_RETRIES = 1
+    google(google_says("error-500-backend.json"), google_says("error-500-backend.json"))
+
+    assert booking_calendar_sync(booking_id=confirmed.pk, attempt=0) is not None
+    assert booking_calendar_sync(booking_id=confirmed.pk, attempt=1) is None
+
+    confirmed.refresh_from_db()
+    assert confirmed.calendar_sync == Booking.CalendarSync.FAILED
+    assert confirmed.calendar_error.startswith("Gave up after 2 tries")
+    assert Message.objects.filter(kind="alert").count() == 1
+
+
+def test_a_musician_google_cannot_read_is_left_out_not_taken_as_free(google):
+    google()
+    MusicianFactory(name="Unknown", calendar_id="gone@example.com", plays=["drums"], last_booked_at=None)
+    MusicianFactory(name="Known", calendar_id="drew@example.com", plays=["drums"])
+    booking = make_booking(seats=["drums"], windows=[SAT_2PM], studio=StudioFactory(calendar_id="studio@example.com"))
+    cannot_read = {"errors": [{"domain": "global", "reason": "notFound"}], "busy": []}
+    musicians = free_busy(["drew@example.com"], gone_example_com=cannot_read)
+    google(free_busy(["studio@example.com"]), musicians, musicians)  # an unknown calendar is asked again
+
+    booking_start(booking_id=booking.pk)
+
+    assert [m.musician.name for m in Message.objects.filter(kind="offer")] == ["Known"]
