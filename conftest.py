@@ -5,12 +5,15 @@ CELERY_BROKER_URL at them, so these fixtures use the real services.
 """
 
 import importlib
+import time
 from collections.abc import Iterator
 
 import pytest
+import redis
 import time_machine
 from celery.contrib.testing.worker import start_worker
 from django.apps import apps
+from django.conf import settings
 
 from messaging.backends import memory
 from workflow.celery import app as celery_app
@@ -71,4 +74,15 @@ def seeded_instruments(transactional_db):
 @pytest.fixture
 def celery_worker(_celery_worker_thread, seeded_instruments):
     """A real worker; the test's data is committed (transactional_db) so the worker sees it."""
-    return _celery_worker_thread
+    yield _celery_worker_thread
+    _wait_until_idle()
+
+
+def _wait_until_idle(timeout: float = 15.0) -> None:
+    """Let the worker finish what the test started before the tables are emptied under it."""
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    deadline = time.monotonic() + timeout
+    while broker.llen("celery") or broker.hlen("unacked"):
+        if time.monotonic() > deadline:
+            raise AssertionError("the Celery worker was still busy after the test")
+        time.sleep(0.05)

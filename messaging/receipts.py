@@ -17,15 +17,20 @@ CARRIER_OPT_OUT = "9"  # Vonage's err-code when the handset opted out at the car
 IN_FLIGHT = [Message.Status.QUEUED, Message.Status.SENT]
 
 
-def receipt_record(*, provider_id: str, status: str, error_code: str = "") -> Message | None:
-    """Record a receipt on its text; None for an id we never sent (still answered 200).
+def receipt_record(*, provider_id: str, client_ref: str, status: str, error_code: str = "") -> Message | None:
+    """Record a receipt on its text; None for a text we never sent (still answered 2xx).
 
-    An answer already in (YES, NO, voided) is never overwritten by a receipt
-    that arrives after it.
+    A long text goes out in parts and each part has its own receipt and id; all
+    carry our client-ref (the Message id), so that is matched first. An answer
+    already in (YES, NO, voided) is never overwritten by a receipt arriving after it.
     """
     status = status.strip().lower()
     with transaction.atomic():
-        message = Message.objects.select_for_update().filter(provider_id=provider_id).first()
+        sent = Message.objects.select_for_update()
+        by_ref = sent.filter(pk=int(client_ref)) if client_ref.isdigit() else sent.none()
+        message = by_ref.filter(provider_id__isnull=False).exclude(provider_id="").first() or (
+            sent.filter(provider_id=provider_id).first() if provider_id else None
+        )
         if message is None:
             logger.info("Receipt for unknown message id %r (%s)", provider_id, status)
             return None
