@@ -7,6 +7,7 @@ from django.utils.html import format_html
 
 from messaging.models import Message
 
+from .cancellation import booking_cancel
 from .models import Booking, CandidateTime, Fill, InboundEmail, RequestedWindow, Seat
 
 INBOUND_EMAIL_FIELDS = (
@@ -82,6 +83,12 @@ class BookingAdmin(admin.ModelAdmin):
     ]
     inlines = [SeatInline, RequestedWindowInline, CandidateTimeInline, MessageInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    actions = ["cancel_bookings"]
+
+    @admin.action(description="Cancel the selected bookings (tells everyone asked or booked)")
+    def cancel_bookings(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
+        cancelled = sum(booking_cancel(booking_id=pk) for pk in queryset.values_list("pk", flat=True))
+        self.message_user(request, f"{cancelled} booking(s) cancelled.")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Booking]:
         return super().get_queryset(request).annotate(seat_count=Count("seats"))

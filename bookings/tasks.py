@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import calendar_sync, engine, escalation
+from . import calendar_sync, cancellation, engine, escalation
 
 
 @shared_task(acks_late=True)
@@ -24,5 +24,12 @@ def sweep_due_offers() -> int:
 @shared_task(bind=True, acks_late=True, max_retries=None)
 def sync_booking_calendars(self, booking_id: int) -> None:
     retry_in = calendar_sync.booking_calendar_sync(booking_id=booking_id, attempt=self.request.retries)
+    if retry_in is not None:
+        raise self.retry(countdown=retry_in)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def clear_booking_calendars(self, booking_id: int) -> None:
+    retry_in = cancellation.booking_calendars_clear(booking_id=booking_id, attempt=self.request.retries)
     if retry_in is not None:
         raise self.retry(countdown=retry_in)

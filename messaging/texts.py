@@ -146,3 +146,8 @@ ANSWER_REPLIES = {
 
 def answer_reply_text(*, studio_name: str, outcome: str, what: str) -> str:
     return f"{studio_name}: " + ANSWER_REPLIES[outcome].format(what=what)
+
+
+def cancelled_text(*, studio_name: str, start: dt.datetime, end: dt.datetime, zone: Zone) -> str:
+    session = format_session(start, end, zone)
+    return f"{studio_name}: the session {session} is cancelled. Sorry for the change. No need to reply."

@@ -160,6 +160,7 @@ VONAGE_SIGNATURE_METHOD = env.str("VONAGE_SIGNATURE_METHOD", default="sha256")  
 VONAGE_REST_HOST = env.str("VONAGE_REST_HOST", default="")  # empty: the SDK's own (rest.nexmo.com)
 SMS_RATE_PER_SECOND = env.float("SMS_RATE_PER_SECOND", default=30.0)  # the account's throughput
 SMS_MAX_RETRIES = env.int("SMS_MAX_RETRIES", default=6)
+RETRY_BASE_SECONDS = env.float("RETRY_BASE_SECONDS", default=15.0)  # first backoff; doubles each try
 
 GOOGLE_SERVICE_ACCOUNT_FILE = env.str("GOOGLE_SERVICE_ACCOUNT_FILE", default="")
 GOOGLE_SERVICE_ACCOUNT_JSON = env.str("GOOGLE_SERVICE_ACCOUNT_JSON", default="")

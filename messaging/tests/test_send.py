@@ -154,3 +154,17 @@ def test_an_unknown_backend_name_says_which_ones_exist(settings):
 def test_texts_are_kept_in_gsm7(text, plain):
     assert to_gsm7(text) == plain
     assert is_gsm7(to_gsm7(text))
+
+
+@pytest.mark.worker
+def test_the_worker_retries_a_passing_error_and_sends_the_text_once(celery_worker, outbox, settings):
+    from workflow.tests.phone import wait_for
+
+    settings.RETRY_BASE_SECONDS = 0.05
+    memory.failures.extend([SmsError("Throttled", permanent=False), SmsError("HTTP 503", permanent=False)])
+
+    message = queue_alert("Retried")  # queued after commit: the worker takes it from Redis
+
+    wait_for(lambda: Message.objects.get(pk=message.pk).status == Message.Status.SENT, what="the third try")
+    assert [text.body for text in outbox] == ["Retried"]
+    assert Message.objects.get(pk=message.pk).attempts == 2
