@@ -67,13 +67,15 @@ class MessageInline(ReadOnlyInline):
 
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
-    list_display = ["id", "client_name", "song_title", "status", "seat_count", "created_at"]
+    list_display = ["id", "client_name", "song_title", "status", "seat_count", "calendar_sync", "created_at"]
     list_display_links = ["id", "client_name"]
-    list_filter = ["status", "studio"]
+    list_filter = ["status", "calendar_sync", "studio"]
     search_fields = ["client_name", "client_email", "song_title", "notes"]
     date_hierarchy = "created_at"
     readonly_fields = [
         "inbound_email",
+        "calendar_sync",
+        "calendar_error",
         "current_time",
         "planned_at",
         "last_offer_at",

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Message
+from .models import InboundText, Message
 
 
 @admin.register(Message)
@@ -28,3 +28,20 @@ class MessageAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False  # texts are sent by the workflow, not typed in the admin
+
+
+@admin.register(InboundText)
+class InboundTextAdmin(admin.ModelAdmin):
+    """Every text musicians sent to the studio's number, with what it did. Read-only."""
+
+    list_display = ["received_at", "from_phone", "musician", "text", "outcome"]
+    search_fields = ["from_phone", "text", "musician__name", "provider_id"]
+    list_select_related = ["musician"]
+    date_hierarchy = "received_at"
+    readonly_fields = ["received_at", "provider_id", "from_phone", "musician", "text", "outcome", "params"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
