@@ -25,7 +25,7 @@ def bookings_due(*, now: dt.datetime) -> list[int]:
     """Ids of bookings still offering whose last offer is at least the wait old."""
     return list(
         Booking.objects.filter(status=Booking.Status.OFFERING, last_offer_at__lte=now - _wait())
-        .order_by("last_offer_at")
+        .order_by("last_offer_at", "pk")
         .values_list("pk", flat=True)
     )
 
