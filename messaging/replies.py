@@ -7,6 +7,7 @@ from bookings.answers import Answer, musician_offers_decline, offer_answer
 from bookings.offers import OPEN, offer_state
 from musicians.models import Musician
 from scheduling.models import Studio
+from scheduling.services import studio_get_or_create_default
 from workflow.validators import normalize_phone
 
 from . import texts
@@ -41,8 +42,6 @@ def _e164(raw: str) -> str:
 
 
 def _studio() -> Studio:
-    from scheduling.services import studio_get_or_create_default
-
     return studio_get_or_create_default()
 
 
