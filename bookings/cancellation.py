@@ -9,11 +9,12 @@ from messaging.texts import cancelled_text
 from scheduling.calendars import CalendarError, get_calendar_backend
 
 from .calendar_sync import booking_events
-from .models import Booking
+from .history import booking_log
+from .models import Booking, BookingEvent
 from .offers import OPEN, offers_void
 
 
-def booking_cancel(*, booking_id: int) -> bool:
+def booking_cancel(*, booking_id: int, actor: str = "workflow") -> bool:
     """Cancel a booking in any state but cancelled. False if it already was."""
     with transaction.atomic():
         booking = (
@@ -23,6 +24,12 @@ def booking_cancel(*, booking_id: int) -> bool:
             return False
         was_confirmed = booking.status == Booking.Status.CONFIRMED
         Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.CANCELLED)
+        booking_log(
+            booking,
+            BookingEvent.Kind.CANCELLED,
+            f"Cancelled (was {booking.get_status_display().lower()}).",
+            actor=actor,
+        )
         _void_open_offers(booking)
         if was_confirmed:
             _tell_the_band(booking)

@@ -10,7 +10,8 @@ from messaging.services import manager_alert, message_queue
 from messaging.texts import confirmation_text, filled_courtesy_text, manager_confirmation_text
 from musicians.models import Musician
 
-from .models import Booking, CandidateTime, Fill
+from .history import booking_log
+from .models import Booking, BookingEvent, CandidateTime, Fill
 from .offers import OPEN, offers_void
 
 
@@ -29,6 +30,7 @@ def booking_confirm(*, booking: Booking, time: CandidateTime, now: dt.datetime) 
             "seat__instrument__name", "seat__number"
         )
     )
+    booking_log(booking, BookingEvent.Kind.CONFIRMED, f"Every seat filled for option {time.rank}.")
     _calendars_sync_on_commit(booking)
     _text_confirmations(booking, time, fills)
     _void_other_offers(booking, time)

@@ -16,7 +16,8 @@ from messaging.texts import manager_help_text, time_dropped_text
 from scheduling.intervals import Interval
 from scheduling.plan import first_group, is_viable
 
-from .models import Booking, CandidateTime, Fill
+from .history import booking_log
+from .models import Booking, BookingEvent, CandidateTime, Fill
 from .offers import OPEN, group_send, offers_void
 from .planning import booking_roster, booking_sessions, no_viable_time_reason, seat_needs
 
@@ -32,6 +33,10 @@ def booking_start(*, booking_id: int, now: dt.datetime | None = None) -> None:
             return
         times = _plan_candidate_times(booking, now)
         Booking.objects.filter(pk=booking.pk).update(planned_at=now)
+        viable = sum(t.viable for t in times)
+        booking_log(
+            booking, BookingEvent.Kind.PLANNED, f"{len(times)} candidate time(s), {viable} with a full band free."
+        )
         _offer_first_viable_time(booking, times, now)
 
 
@@ -92,6 +97,14 @@ def booking_move_on(*, booking: Booking, now: dt.datetime) -> None:
     later = list(booking.candidate_times.filter(rank__gt=old.rank if old else 0).order_by("rank"))
     if not booking_offer_from(booking=booking, times=later, now=now):
         booking_needs_attention(booking=booking, reason=_exhausted_reason(booking))
+        return
+    new = booking.current_time
+    assert new is not None  # noqa: S101 (booking_offer_from set it)
+    booking_log(
+        booking,
+        BookingEvent.Kind.MOVED_ON,
+        f"Moved to option {new.rank}: nobody left at option {old.rank if old else '-'}.",
+    )
 
 
 def _drop_time(booking: Booking, time: CandidateTime) -> None:
@@ -130,6 +143,7 @@ def booking_needs_attention(*, booking: Booking, reason: str) -> None:
     )
     booking.status, booking.attention_reason = Booking.Status.NEEDS_ATTENTION, reason
     if moved:
+        booking_log(booking, BookingEvent.Kind.NEEDS_ATTENTION, reason)
         manager_alert(studio=booking.studio, body=manager_help_text(booking=booking, reason=reason), booking=booking)
 
 

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from .engine import booking_move_on
-from .models import Booking, Seat
+from .history import booking_log
+from .models import Booking, BookingEvent, Seat
 from .offers import offer_send, seat_next_musician
 
 
@@ -24,13 +25,15 @@ def _wait() -> dt.timedelta:
 def bookings_due(*, now: dt.datetime) -> list[int]:
     """Ids of bookings still offering whose last offer is at least the wait old."""
     return list(
-        Booking.objects.filter(status=Booking.Status.OFFERING, last_offer_at__lte=now - _wait())
+        Booking.objects.filter(
+            status=Booking.Status.OFFERING, escalation_paused=False, last_offer_at__lte=now - _wait()
+        )
         .order_by("last_offer_at", "pk")
         .values_list("pk", flat=True)
     )
 
 
-def booking_escalate(*, booking_id: int, now: dt.datetime | None = None) -> bool:
+def booking_escalate(*, booking_id: int, now: dt.datetime | None = None, force: bool = False) -> bool:
     """Move one due booking on: the next musician per unfilled seat, or the next time.
 
     True if it did anything; False if the booking was not (or no longer) due.
@@ -40,7 +43,7 @@ def booking_escalate(*, booking_id: int, now: dt.datetime | None = None) -> bool
         booking = (
             Booking.objects.select_for_update(of=("self",)).select_related("studio", "current_time").get(pk=booking_id)
         )
-        if not _is_due(booking, now):
+        if booking.status != Booking.Status.OFFERING or not (force or _is_due(booking, now)):
             return False
         _escalate(booking, now)
         return True
@@ -49,6 +52,7 @@ def booking_escalate(*, booking_id: int, now: dt.datetime | None = None) -> bool
 def _is_due(booking: Booking, now: dt.datetime) -> bool:
     return (
         booking.status == Booking.Status.OFFERING
+        and not booking.escalation_paused
         and booking.last_offer_at is not None
         and booking.last_offer_at <= now - _wait()
     )
@@ -69,6 +73,9 @@ def _escalate(booking: Booking, now: dt.datetime) -> None:
         nexts[seat] = musician
     for seat, musician in nexts.items():
         offer_send(booking=booking, seat=seat, time=time, musician=musician, now=now)
+    if nexts:
+        asked = ", ".join(f"{musician.name} for {seat}" for seat, musician in nexts.items())
+        booking_log(booking, BookingEvent.Kind.ESCALATED, f"Asked {asked}.")
     if not nexts:
         # Every seat is filled, yet not confirmed: cannot happen; keep the sweep from spinning on it.
         Booking.objects.filter(pk=booking.pk).update(last_offer_at=now)

@@ -104,7 +104,26 @@ def _record_envelope(inbound_email: InboundEmail, envelope: Envelope) -> None:
     inbound_email.body_html = clean_text(envelope.body_html)
 
 
-def _read_order(inbound_email: InboundEmail, envelope: Envelope) -> IntakeOutcome:
+def inbound_email_reparse_order(*, inbound_email: InboundEmail) -> IntakeOutcome:
+    """Read an unparseable email again, from the fields stored when it arrived.
+
+    The manager asked for it, so a failure is shown to them, not texted.
+    """
+    envelope = Envelope(
+        subject=inbound_email.subject,
+        sender=inbound_email.sender,
+        body_plain=inbound_email.body_plain,
+        body_html=inbound_email.body_html,
+        message_id=inbound_email.message_id,
+    )
+    with transaction.atomic():
+        locked = InboundEmail.objects.select_for_update().get(pk=inbound_email.pk)
+        if locked.status != InboundEmail.Status.UNPARSEABLE:
+            return IntakeOutcome(locked, booking=getattr(locked, "booking", None), replay=True)
+        return _read_order(locked, envelope, alert=False)
+
+
+def _read_order(inbound_email: InboundEmail, envelope: Envelope, *, alert: bool = True) -> IntakeOutcome:
     studio = studio_get_or_create_default()
     try:
         order = parse_order(
@@ -116,7 +135,7 @@ def _read_order(inbound_email: InboundEmail, envelope: Envelope) -> IntakeOutcom
             catalog=instrument_catalog(),
         )
     except OrderParseError as exc:
-        return _reject_unparseable(inbound_email, studio, [clean_text(e, 1000) for e in exc.errors])
+        return _reject_unparseable(inbound_email, studio, [clean_text(e, 1000) for e in exc.errors], alert=alert)
     booking = booking_create_from_order(studio=studio, inbound_email=inbound_email, order=order, envelope=envelope)
     inbound_email.status = InboundEmail.Status.PARSED
     inbound_email.parse_result = _json_safe(order.as_json())
@@ -124,11 +143,14 @@ def _read_order(inbound_email: InboundEmail, envelope: Envelope) -> IntakeOutcom
     return IntakeOutcome(inbound_email, booking=booking)
 
 
-def _reject_unparseable(inbound_email: InboundEmail, studio: Studio, errors: list[str]) -> IntakeOutcome:
+def _reject_unparseable(
+    inbound_email: InboundEmail, studio: Studio, errors: list[str], *, alert: bool
+) -> IntakeOutcome:
     inbound_email.status = InboundEmail.Status.UNPARSEABLE
     inbound_email.errors = errors
     inbound_email.save()
-    manager_alert(studio=studio, body=_unparseable_alert(inbound_email), inbound_email=inbound_email)
+    if alert:
+        manager_alert(studio=studio, body=_unparseable_alert(inbound_email), inbound_email=inbound_email)
     return IntakeOutcome(inbound_email, errors=errors)
 
 

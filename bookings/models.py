@@ -88,6 +88,7 @@ class Booking(models.Model):
 
     calendar_sync = models.CharField(max_length=10, choices=CalendarSync.choices, blank=True, default="")
     calendar_error = models.TextField(blank=True, help_text="The calendar provider's last error.")
+    escalation_paused = models.BooleanField(default=False, help_text="The sweep leaves this booking alone.")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -181,3 +182,32 @@ class Fill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.musician} on {self.seat}"
+
+
+class BookingEvent(models.Model):
+    """A line in a booking's history: what the engine did, or what the manager did by hand."""
+
+    class Kind(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        ESCALATED = "escalated", "Escalated"
+        MOVED_ON = "moved_on", "Moved to the next time"
+        CONFIRMED = "confirmed", "Confirmed"
+        NEEDS_ATTENTION = "needs_attention", "Needs attention"
+        CANCELLED = "cancelled", "Cancelled"
+        PAUSED = "paused", "Escalation paused"
+        RESUMED = "resumed", "Escalation resumed"
+        ASSIGNED = "assigned", "Assigned by hand"
+        RESENT = "resent", "Text resent"
+        REPARSED = "reparsed", "Email read again"
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(db_index=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    summary = models.CharField(max_length=500)
+    actor = models.CharField(max_length=150, default="workflow", help_text="'workflow', or the admin user.")
+
+    class Meta:
+        ordering = ["booking", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {self.summary}"

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from bookings import dashboard
 from scheduling.views import calendar_feed_view
 
 from . import views, webhooks
@@ -15,5 +16,17 @@ urlpatterns = [
     path("workflow/email", webhooks.email_webhook, name="email-webhook"),
     path("", include("messaging.urls")),
     path("calendar/<str:token>.ics", calendar_feed_view, name="calendar-feed"),
+    path("admin/board/", admin.site.admin_view(dashboard.board), name="dashboard-board"),
+    path("admin/board/<int:booking_id>/", admin.site.admin_view(dashboard.booking_page), name="dashboard-booking"),
+    path(
+        "admin/board/<int:booking_id>/<str:action>",
+        admin.site.admin_view(dashboard.booking_action),
+        name="dashboard-action",
+    ),
+    path(
+        "admin/emails/<int:inbound_email_id>/read-again",
+        admin.site.admin_view(dashboard.email_reparse),
+        name="dashboard-reparse",
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -159,7 +159,7 @@ def test_escalating_one_booking_costs_a_pinned_number_of_queries(clock, drummers
     with CaptureQueriesContext(connection) as queries:
         booking_escalate(booking_id=booking.pk)
 
-    assert len(queries) == 15  # pinned: lock, re-check, next musician, one offer
+    assert len(queries) == 16  # pinned: lock, re-check, next musician, one offer, one history line
 
 
 def test_python_manage_py_escalate_runs_one_sweep_by_hand(clock, drummers):

@@ -1,0 +1,112 @@
+"""The manager's live dashboard, inside the admin: thin views over selectors and actions."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from musicians.models import Musician
+
+from . import manager
+from .models import Booking
+from .selectors import board_bookings, booking_view, next_escalation_at
+
+POLL_SECONDS = 3
+
+
+def _context(request: HttpRequest, **extra: object) -> dict:
+    from django.contrib import admin
+
+    return {**admin.site.each_context(request), "poll_seconds": POLL_SECONDS, **extra}
+
+
+def board(request: HttpRequest) -> HttpResponse:
+    rows = [(b, next_escalation_at(b)) for b in board_bookings(now=timezone.now())]
+    template = "dashboard/_board_rows.html" if request.GET.get("fragment") else "dashboard/board.html"
+    return render(request, template, _context(request, rows=rows, title="Bookings board"))
+
+
+def booking_page(request: HttpRequest, booking_id: int) -> HttpResponse:
+    get_object_or_404(Booking, pk=booking_id)
+    view = booking_view(booking_id=booking_id, now=timezone.now())
+    template = "dashboard/_booking_live.html" if request.GET.get("fragment") else "dashboard/booking.html"
+    musicians = Musician.objects.filter(is_active=True, opted_out_at__isnull=True).only("pk", "name")
+    return render(request, template, _context(request, view=view, musicians=musicians, title=str(view.booking)))
+
+
+def _actor(request: HttpRequest) -> str:
+    return request.user.get_username() or "admin"
+
+
+def _cancel(request: HttpRequest, booking_id: int) -> str:
+    manager.manager_cancel(booking_id=booking_id, actor=_actor(request))
+    return "Booking cancelled: everyone asked or booked is being told."
+
+
+def _escalate(request: HttpRequest, booking_id: int) -> str:
+    manager.manager_escalate_now(booking_id=booking_id, actor=_actor(request))
+    return "Moved on now."
+
+
+def _pause(request: HttpRequest, booking_id: int) -> str:
+    manager.manager_pause(booking_id=booking_id, actor=_actor(request), paused=True)
+    return "Escalation paused."
+
+
+def _resume(request: HttpRequest, booking_id: int) -> str:
+    manager.manager_pause(booking_id=booking_id, actor=_actor(request), paused=False)
+    return "Escalation resumed."
+
+
+def _assign(request: HttpRequest, booking_id: int) -> str:
+    seat, musician = int(request.POST["seat"]), int(request.POST["musician"])
+    manager.manager_assign(booking_id=booking_id, seat_id=seat, musician_id=musician, actor=_actor(request))
+    return "Seat assigned."
+
+
+def _resend(request: HttpRequest, booking_id: int) -> str:
+    manager.manager_resend(message_id=int(request.POST["message"]), actor=_actor(request))
+    return "Text sent again."
+
+
+ACTIONS: dict[str, Callable[[HttpRequest, int], str]] = {
+    "cancel": _cancel,
+    "escalate": _escalate,
+    "pause": _pause,
+    "resume": _resume,
+    "assign": _assign,
+    "resend": _resend,
+}
+
+
+@require_POST
+def booking_action(request: HttpRequest, booking_id: int, action: str) -> HttpResponse:
+    back = HttpResponseRedirect(reverse("dashboard-booking", args=[booking_id]))
+    if action not in ACTIONS:
+        messages.error(request, f"Unknown action {action!r}.")
+        return back
+    try:
+        messages.success(request, ACTIONS[action](request, booking_id))
+    except manager.ActionRefused as refused:
+        messages.error(request, str(refused))
+    except (KeyError, ValueError):
+        messages.error(request, "Pick what the action applies to first.")
+    return back
+
+
+@require_POST
+def email_reparse(request: HttpRequest, inbound_email_id: int) -> HttpResponse:
+    try:
+        outcome = manager.manager_reparse(inbound_email_id=inbound_email_id, actor=_actor(request))
+    except manager.ActionRefused as refused:
+        messages.error(request, str(refused))
+        return HttpResponseRedirect(reverse("admin:bookings_inboundemail_change", args=[inbound_email_id]))
+    if outcome.booking is None:
+        messages.error(request, "Still cannot read it: " + " ".join(outcome.errors))
+        return HttpResponseRedirect(reverse("admin:bookings_inboundemail_change", args=[inbound_email_id]))
+    messages.success(request, "Read again: booking made.")
+    return HttpResponseRedirect(reverse("dashboard-booking", args=[outcome.booking.pk]))

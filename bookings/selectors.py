@@ -1,0 +1,197 @@
+"""Reads for the manager's dashboard, each in a fixed number of queries."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from messaging.models import Message
+from musicians.models import Musician
+from scheduling.availability import Player, unavailable_reason
+from scheduling.intervals import Interval
+from scheduling.plan import days_since
+
+from .models import Booking, BookingEvent, CandidateTime, Fill, Seat
+from .planning import booking_roster, seat_needs
+
+BOARD_SIZE = 200
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    return Coalesce(Subquery(queryset.values("pk").annotate(n=Count("pk")).values("n")[:1]), Value(0))
+
+
+def board_bookings(*, now: dt.datetime) -> list[Booking]:
+    """Open bookings first, then confirmed ones still ahead, then the rest; newest first in each."""
+    group = Case(
+        When(status__in=[Booking.Status.OFFERING, Booking.Status.NEEDS_ATTENTION], then=Value(0)),
+        When(status=Booking.Status.CONFIRMED, current_time__starts_at__gte=now, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    seats = Seat.objects.filter(booking=OuterRef("pk")).order_by().values("booking")
+    filled = Fill.objects.filter(seat__booking=OuterRef("pk"), candidate_time=OuterRef("current_time"))
+    failed = Message.objects.filter(booking=OuterRef("pk"), status=Message.Status.FAILED).order_by()
+    times = CandidateTime.objects.filter(booking=OuterRef("pk")).order_by()
+    return list(
+        Booking.objects.select_related("current_time", "studio")
+        .annotate(
+            group=group,
+            seat_count=Coalesce(Subquery(seats.annotate(n=Count("pk")).values("n")[:1]), Value(0)),
+            filled_count=_count(filled.order_by().values("seat__booking")),
+            failed_texts=_count(failed.values("booking")),
+            time_count=_count(times.values("booking")),
+        )
+        .order_by("group", "-created_at")[:BOARD_SIZE]
+    )
+
+
+def next_escalation_at(booking: Booking) -> dt.datetime | None:
+    if booking.status != Booking.Status.OFFERING or booking.escalation_paused or booking.last_offer_at is None:
+        return None
+    return booking.last_offer_at + dt.timedelta(minutes=settings.ESCALATE_AFTER_MINUTES)
+
+
+@dataclass
+class Candidate:
+    """One musician in a seat's ranking, with why they stand where they do."""
+
+    name: str
+    days: int | None
+    reason: str  # "" when free
+    offer_status: str = ""
+
+
+@dataclass
+class SeatView:
+    seat: Seat
+    filled_by: str = ""
+    ranked: list[Candidate] = field(default_factory=list)
+
+
+@dataclass
+class TimelineEntry:
+    at: dt.datetime
+    what: str
+    who: str = ""
+    kind: str = ""
+
+
+@dataclass
+class BookingView:
+    booking: Booking
+    times: list[CandidateTime]
+    seats: list[SeatView]
+    messages: list[Message]
+    timeline: list[TimelineEntry]
+    next_step: str
+    week: list[tuple[dt.date, list[Booking]]]
+
+
+def booking_view(*, booking_id: int, now: dt.datetime) -> BookingView:
+    booking = Booking.objects.select_related("studio", "current_time", "inbound_email").get(pk=booking_id)
+    times = list(booking.candidate_times.order_by("rank"))
+    messages = list(
+        Message.objects.filter(booking=booking)
+        .select_related("musician", "seat__instrument", "candidate_time")
+        .order_by("created_at", "pk")
+    )
+    events = list(BookingEvent.objects.filter(booking=booking))
+    return BookingView(
+        booking=booking,
+        times=times,
+        seats=_seats(booking, messages, now),
+        messages=messages,
+        timeline=_timeline(events, messages),
+        next_step=_next_step(booking, now),
+        week=_week(booking),
+    )
+
+
+def _seats(booking: Booking, messages: list[Message], now: dt.datetime) -> list[SeatView]:
+    time = booking.current_time
+    seats = list(Seat.objects.filter(booking=booking).select_related("instrument"))
+    views = {seat.pk: SeatView(seat) for seat in seats}
+    if time is None:
+        return list(views.values())
+    for fill in Fill.objects.filter(candidate_time=time).select_related("musician"):
+        views[fill.seat_id].filled_by = fill.musician.name
+    session = Interval(time.starts_at, time.ends_at)
+    roster = booking_roster(booking=booking, seats=seat_needs(booking), span=session, now=now)
+    offers = {(m.seat_id, m.musician_id): m.get_status_display() for m in messages if m.candidate_time_id == time.pk}
+    for seat in seats:
+        players = [p for p in roster.ranked if seat.instrument_id in p.instrument_ids]
+        views[seat.pk].ranked = [_candidate(p, session, now, offers.get((seat.pk, p.id), "")) for p in players]
+    _add_left_out(views, seats)
+    return list(views.values())
+
+
+def _candidate(player: Player, session: Interval, now: dt.datetime, offer_status: str) -> Candidate:
+    reason = unavailable_reason(player, session) or ""
+    return Candidate(player.name, days_since(player.last_booked_at, now), reason, offer_status)
+
+
+def _add_left_out(views: dict[int, SeatView], seats: list[Seat]) -> None:
+    """Musicians who play the instrument but cannot be texted at all: say so, at the end."""
+    instruments = {seat.instrument_id for seat in seats}
+    left_out = (
+        Musician.objects.filter(instruments__in=instruments)
+        .filter(Q(is_active=False) | Q(opted_out_at__isnull=False))
+        .values_list("name", "is_active", "instruments")
+    )
+    for name, active, instrument_id in left_out:
+        reason = "inactive" if not active else "opted out (STOP)"
+        for seat in seats:
+            if seat.instrument_id == instrument_id:
+                views[seat.pk].ranked.append(Candidate(name, None, reason))
+
+
+def _timeline(events: list[BookingEvent], messages: list[Message]) -> list[TimelineEntry]:
+    entries = [TimelineEntry(e.at, e.summary, e.actor, e.kind) for e in events]
+    for m in messages:
+        who = m.musician.name if m.musician else m.to_phone
+        entries.append(TimelineEntry(m.created_at, f"{m.get_kind_display()} texted", who, "text"))
+        if m.answered_at:
+            entries.append(TimelineEntry(m.answered_at, f"Answered: {m.get_status_display()}", who, "answer"))
+    return sorted(entries, key=lambda entry: entry.at)
+
+
+def _next_step(booking: Booking, now: dt.datetime) -> str:
+    if booking.status == Booking.Status.CONFIRMED:
+        return "Booked. Nothing left to do."
+    if booking.status == Booking.Status.CANCELLED:
+        return "Cancelled."
+    if booking.status == Booking.Status.NEEDS_ATTENTION:
+        return f"Needs you: {booking.attention_reason}"
+    if booking.escalation_paused:
+        return "Waiting for answers; escalation is paused."
+    due = next_escalation_at(booking)
+    if due is None:
+        return "Planning."
+    return f"Waiting for answers; the sweep moves silent seats on from {due:%Y-%m-%d %H:%M} UTC."
+
+
+def _week(booking: Booking) -> list[tuple[dt.date, list[Booking]]]:
+    """The studio's week around a confirmed session, each day with its confirmed bookings."""
+    if booking.status != Booking.Status.CONFIRMED or booking.current_time is None:
+        return []
+    zone = booking.studio.zone
+    day = booking.current_time.starts_at.astimezone(zone).date()
+    monday = day - dt.timedelta(days=day.weekday())
+    start = dt.datetime.combine(monday, dt.time(), tzinfo=zone)
+    confirmed = (
+        Booking.objects.filter(
+            status=Booking.Status.CONFIRMED,
+            current_time__starts_at__gte=start,
+            current_time__starts_at__lt=start + dt.timedelta(days=7),
+        )
+        .select_related("current_time")
+        .prefetch_related("seats__fills__musician")
+        .order_by("current_time__starts_at")
+    )
+    days: dict[dt.date, list[Booking]] = {monday + dt.timedelta(days=n): [] for n in range(7)}
+    for other in confirmed:
+        days[other.current_time.starts_at.astimezone(zone).date()].append(other)  # type: ignore[union-attr]
+    return list(days.items())
