@@ -8,6 +8,7 @@ from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, S
 from django.db.models.functions import Coalesce
 
 from messaging.models import Message
+from messaging.timefmt import format_moment
 from musicians.models import Musician
 from scheduling.availability import Player, unavailable_reason
 from scheduling.intervals import Interval
@@ -19,8 +20,10 @@ from .planning import booking_roster, seat_needs
 BOARD_SIZE = 200
 
 
-def _count(queryset: QuerySet) -> Coalesce:
-    return Coalesce(Subquery(queryset.values("pk").annotate(n=Count("pk")).values("n")[:1]), Value(0))
+def _count(queryset: QuerySet, per: str) -> Coalesce:
+    """How many rows of `queryset` belong to the outer booking, as one correlated subquery."""
+    grouped = queryset.order_by().values(per).annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(grouped), Value(0))
 
 
 def board_bookings(*, now: dt.datetime) -> list[Booking]:
@@ -31,18 +34,18 @@ def board_bookings(*, now: dt.datetime) -> list[Booking]:
         default=Value(2),
         output_field=IntegerField(),
     )
-    seats = Seat.objects.filter(booking=OuterRef("pk")).order_by().values("booking")
+    seats = Seat.objects.filter(booking=OuterRef("pk"))
     filled = Fill.objects.filter(seat__booking=OuterRef("pk"), candidate_time=OuterRef("current_time"))
-    failed = Message.objects.filter(booking=OuterRef("pk"), status=Message.Status.FAILED).order_by()
-    times = CandidateTime.objects.filter(booking=OuterRef("pk")).order_by()
+    failed = Message.objects.filter(booking=OuterRef("pk"), status=Message.Status.FAILED)
+    times = CandidateTime.objects.filter(booking=OuterRef("pk"))
     return list(
         Booking.objects.select_related("current_time", "studio")
         .annotate(
             group=group,
-            seat_count=Coalesce(Subquery(seats.annotate(n=Count("pk")).values("n")[:1]), Value(0)),
-            filled_count=_count(filled.order_by().values("seat__booking")),
-            failed_texts=_count(failed.values("booking")),
-            time_count=_count(times.values("booking")),
+            seat_count=_count(seats, "booking"),
+            filled_count=_count(filled, "seat__booking"),
+            failed_texts=_count(failed, "booking"),
+            time_count=_count(times, "booking"),
         )
         .order_by("group", "-created_at")[:BOARD_SIZE]
     )
@@ -170,7 +173,7 @@ def _next_step(booking: Booking, now: dt.datetime) -> str:
     due = next_escalation_at(booking)
     if due is None:
         return "Planning."
-    return f"Waiting for answers; the sweep moves silent seats on from {due:%Y-%m-%d %H:%M} UTC."
+    return f"Waiting for answers; the sweep moves silent seats on from {format_moment(due, booking.studio.zone)}."
 
 
 def _week(booking: Booking) -> list[tuple[dt.date, list[Booking]]]:

@@ -9,6 +9,7 @@ from . import views, webhooks
 admin.site.site_header = "Workflow"
 admin.site.site_title = "Workflow"
 admin.site.index_title = "Bookings, musicians and texts"
+admin.site.site_url = "/admin/board/"  # the header's "View site" opens the live board
 
 urlpatterns = [
     path("", views.home, name="home"),

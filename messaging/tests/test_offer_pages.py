@@ -111,12 +111,21 @@ def test_a_second_tap_says_the_answer_is_already_in(phone, offer):
     assert offer_answer(offer_id=offer.pk, answer=Answer.YES).outcome == Outcome.ALREADY
 
 
-def test_an_offer_that_ended_says_so(phone, offer):
-    Booking.objects.update(status=Booking.Status.CANCELLED)
+def test_an_offer_whose_session_began_has_ended(phone, offer, clock):
+    clock.move_to(SAT_2PM[0])
 
     page = phone.get(f"/o/{offer.token}/yes").content.decode()
 
     assert "This offer has ended" in page
+    assert "<button" not in page
+
+
+def test_an_offer_of_a_cancelled_booking_says_it_was_cancelled(phone, offer):
+    Booking.objects.update(status=Booking.Status.CANCELLED)
+
+    page = phone.get(f"/o/{offer.token}/yes").content.decode()
+
+    assert "This session was cancelled" in page
     assert "<button" not in page
 
 

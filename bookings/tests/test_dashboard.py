@@ -1,0 +1,190 @@
+"""The manager's dashboard: the board, one booking, its actions, in fixed queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bookings.answers import Answer, offer_answer
+from bookings.engine import booking_start
+from bookings.models import Booking, BookingEvent, InboundEmail
+from bookings.tests.factories import SAT_2PM, SUN_2PM, make_booking
+from messaging.models import Message
+from musicians.models import Musician
+from musicians.tests.factories import MusicianFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
+
+
+@pytest.fixture
+def band():
+    return {
+        "drew": MusicianFactory(name="Drew", plays=["drums"]),
+        "dana": MusicianFactory(name="Dana", plays=["drums"]),
+        "kim": MusicianFactory(name="Kim", plays=["keyboard"]),
+        "gone": MusicianFactory(name="Gone", plays=["drums"], is_active=False),
+    }
+
+
+def started(windows=(SAT_2PM,)) -> Booking:
+    booking = make_booking(seats=["drums", "keyboard"], windows=list(windows))
+    booking_start(booking_id=booking.pk)
+    booking.refresh_from_db()
+    return booking
+
+
+def test_the_board_lists_open_bookings_first_with_seats_and_trouble(admin_client, band):
+    confirmed = started()
+    for offer in Message.objects.filter(kind="offer", booking=confirmed):
+        offer_answer(offer_id=offer.pk, answer=Answer.YES)
+    offering = started(windows=(SUN_2PM,))
+    Message.objects.filter(booking=offering, musician=band["kim"]).update(status="failed", error="Invalid number")
+
+    page = admin_client.get(reverse("dashboard-board")).content.decode()
+
+    assert page.index(f'data-booking="{offering.pk}"') < page.index(f'data-booking="{confirmed.pk}"')
+    assert "1 text failed" in page
+    assert "2 / 2" in page and "0 / 2" in page
+
+
+def board_queries(admin_client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert admin_client.get(reverse("dashboard-board")).status_code == 200
+    return len(queries)
+
+
+def test_the_board_costs_the_same_queries_for_5_or_25_bookings(admin_client, band):
+    for _ in range(5):
+        started()
+    few = board_queries(admin_client)
+    for _ in range(20):
+        started()
+
+    assert board_queries(admin_client) == few
+
+
+def test_a_booking_page_shows_the_plan_the_ranking_and_every_text(admin_client, band):
+    booking = started()
+    offer_answer(offer_id=Message.objects.get(musician=band["dana"]).pk, answer=Answer.NO)  # Dana, Drew: by name
+
+    page = admin_client.get(reverse("dashboard-booking", args=[booking.pk])).content.decode()
+
+    assert "inside business hours" in page
+    assert "Dana — never booked · <strong>Declined</strong>" in page
+    assert "Drew — never booked · <strong>Queued</strong>" in page
+    assert "Gone" in page and "left out: inactive" in page
+    assert "Planned" in page or "candidate time(s)" in page
+    assert "the sweep moves silent seats on from" in page
+
+
+def booking_page_queries(admin_client, booking: Booking) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert admin_client.get(reverse("dashboard-booking", args=[booking.pk])).status_code == 200
+    return len(queries)
+
+
+def test_a_booking_page_costs_the_same_queries_however_many_texts(admin_client, band):
+    booking = started()
+    few = booking_page_queries(admin_client, booking)
+    for n in range(20):
+        musician = MusicianFactory(name=f"Extra {n}", plays=["drums"])
+        Message.objects.create(kind="notice", to_phone=musician.phone, body="hi", musician=musician, booking=booking)
+
+    assert booking_page_queries(admin_client, booking) == few
+
+
+def test_the_live_fragment_is_just_the_part_that_updates(admin_client, band):
+    booking = started()
+
+    fragment = admin_client.get(reverse("dashboard-booking", args=[booking.pk]), {"fragment": 1}).content.decode()
+
+    assert "<html" not in fragment and 'id="booking-status"' in fragment
+
+
+@pytest.mark.parametrize(
+    ("action", "check"),
+    [
+        ("pause", lambda b: b.escalation_paused),
+        ("escalate", lambda b: b.events.filter(kind="escalated").exists()),
+        ("cancel", lambda b: b.status == Booking.Status.CANCELLED),
+    ],
+)
+def test_each_action_does_its_work_and_leaves_a_line_in_the_history(admin_client, band, action, check):
+    booking = started()
+
+    response = admin_client.post(reverse("dashboard-action", args=[booking.pk, action]))
+
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert check(booking)
+    assert BookingEvent.objects.filter(booking=booking, actor="admin").exists()
+
+
+def test_resume_after_pause_and_a_refused_action_says_why(admin_client, band):
+    booking = started()
+    admin_client.post(reverse("dashboard-action", args=[booking.pk, "pause"]))
+    again = admin_client.post(reverse("dashboard-action", args=[booking.pk, "pause"]), follow=True)
+    assert "Escalation is already paused." in again.content.decode()
+
+    admin_client.post(reverse("dashboard-action", args=[booking.pk, "resume"]))
+
+    booking.refresh_from_db()
+    assert not booking.escalation_paused
+
+
+def test_assigning_by_hand_fills_the_seat_and_can_confirm(admin_client, band):
+    booking = started()
+    offer_answer(offer_id=Message.objects.get(musician=band["kim"]).pk, answer=Answer.YES)
+    drums = booking.seats.get(instrument__slug="drums")
+
+    admin_client.post(
+        reverse("dashboard-action", args=[booking.pk, "assign"]), {"seat": drums.pk, "musician": band["drew"].pk}
+    )
+
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+    assert Message.objects.get(kind="offer", musician=band["dana"]).status == Message.Status.VOIDED
+    assert booking.events.filter(kind="assigned", actor="admin").exists()
+
+
+def test_assigning_someone_who_does_not_play_it_is_refused(admin_client, band):
+    booking = started()
+    drums = booking.seats.get(instrument__slug="drums")
+
+    page = admin_client.post(
+        reverse("dashboard-action", args=[booking.pk, "assign"]), {"seat": drums.pk, "musician": band["kim"].pk},
+        follow=True,
+    ).content.decode()  # fmt: skip
+
+    assert "Kim does not play drums." in page
+
+
+def test_resending_a_failed_text_queues_a_new_one(admin_client, band):
+    booking = started()
+    failed = Message.objects.create(kind="notice", to_phone=band["kim"].phone, body="hi", musician=band["kim"],
+                                    booking=booking, status="failed", error="503")  # fmt: skip
+
+    admin_client.post(reverse("dashboard-action", args=[booking.pk, "resend"]), {"message": failed.pk})
+
+    assert Message.objects.filter(kind="notice", body="hi", status="queued").count() == 1
+
+
+def test_reading_an_email_again_after_fixing_the_roster(admin_client, band):
+    import json
+
+    body = "Client name: Jane\nInstruments: drums, banjo\nSession length: 3 hours\nTimes: December 5, 2026, 2-5pm\n"
+    email = {"subject": "Order", "from": "a@b.example", "body_plain": body}
+    admin_client.post("/workflow/email", json.dumps(email), content_type="application/json",
+                      HTTP_AUTHORIZATION="Bearer test-zapier-token")  # fmt: skip
+    stored = InboundEmail.objects.get()
+    assert stored.status == InboundEmail.Status.UNPARSEABLE
+    from musicians.models import Instrument
+
+    Instrument.objects.create(name="Banjo", slug="banjo")
+    Musician.objects.get(name="Dana").instruments.add(Instrument.objects.get(slug="banjo"))
+
+    response = admin_client.post(reverse("dashboard-reparse", args=[stored.pk]))
+
+    booking = Booking.objects.get()
+    assert response.url == reverse("dashboard-booking", args=[booking.pk])
+    assert booking.events.filter(kind="reparsed").exists()
