@@ -130,20 +130,31 @@ def test_dane_runs_a_booking_from_the_board(browser, dane, live_server):
 
 
 def test_the_musician_pages_fit_a_phone(browser, live_server, celery_worker, settings):
+    from bookings.escalation import booking_escalate
+
     settings.PUBLIC_BASE_URL = live_server.url
-    MusicianFactory(name="Ana", plays=["drums"])
-    MusicianFactory(name="Bo", plays=["drums"], last_booked_at=None)
-    MusicianFactory(name="Kim", plays=["keyboard"])
+    for name, slug in [("Ana", "drums"), ("Bo", "drums"), ("Kim", "keyboard"), ("Kit", "keyboard")]:
+        MusicianFactory(name=name, plays=[slug])
     booking_id = post_order(live_server, "<phones@x>")["booking"]
     ana_yes = offer_link(booking_id, "Ana", "yes")
+    booking_escalate(booking_id=booking_id, force=True)  # Bo is asked for the drums too
+    bo_yes = offer_link(booking_id, "Bo", "yes")
     page = browser.new_page(viewport=PHONE)
 
-    for name, url in [
-        ("phone-not-found", f"{live_server.url}/o/not-a-token/yes"),
-        ("phone-offer-no", ana_yes[:-3] + "no"),
-    ]:
-        page.goto(url)
+    def fits(name: str, heading: str) -> None:
+        expect(page.locator("h1")).to_contain_text(heading)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], f"{name} scrolls sideways ({width}px)"
         shot(page, name)
+
+    page.goto(ana_yes[:-3] + "no")
+    fits("phone-offer-no", "can you play?")
+    page.goto(ana_yes)
+    page.get_by_role("button", name="Yes, I'll play").click()
+    fits("phone-answered", "You're in")
+    page.goto(bo_yes)
+    page.get_by_role("button", name="Yes, I'll play").click()
+    fits("phone-late", "someone confirmed first")
+    page.goto(f"{live_server.url}/o/not-a-token/yes")
+    fits("phone-not-found", "We can't find this link")
     page.close()
