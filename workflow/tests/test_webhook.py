@@ -7,24 +7,14 @@ import pytest
 import time_machine
 
 from bookings.models import Booking, InboundEmail
+from bookings.tests.parsing_support import CANONICAL
 from messaging.models import Message
 
 URL = "/workflow/email"
 AUTH = {"HTTP_AUTHORIZATION": "Bearer test-zapier-token"}
 NOW = "2026-11-21 12:00:00+00:00"
 
-ORDER = """Client name: Jane Doe
-Client email: jane@example.com
-Song: Fly Me to the Moon
-Instruments: drums, bass guitar, keys, 2 violins
-Session length: 3 hours
-Time zone: Eastern
-Available times:
-- Saturday, December 5, 2026, 2-5pm
-- 12/6/2026 10:00 AM - 4:00 PM
-MP3: https://example.com/guide.mp3
-Notes: Swing feel.
-"""
+ORDER = CANONICAL  # the order email the README documents
 
 
 def email(**fields: str) -> dict[str, str]:
