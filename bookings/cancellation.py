@@ -7,6 +7,7 @@ from messaging.models import Message
 from messaging.services import message_queue, retry_delay
 from messaging.texts import cancelled_text
 from scheduling.calendars import CalendarError, get_calendar_backend
+from workflow.queueing import queue_after_commit
 
 from .calendar_sync import booking_events
 from .history import booking_log
@@ -65,7 +66,7 @@ def _tell_the_band(booking: Booking) -> None:
 def _clear_calendars_on_commit(booking: Booking) -> None:
     from .tasks import clear_booking_calendars
 
-    transaction.on_commit(lambda: clear_booking_calendars.delay(booking.pk))
+    queue_after_commit(clear_booking_calendars, booking.pk)
 
 
 def booking_calendars_clear(*, booking_id: int, attempt: int = 0) -> float | None:

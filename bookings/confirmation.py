@@ -2,13 +2,13 @@
 
 import datetime as dt
 
-from django.db import transaction
 from django.db.models import QuerySet
 
 from messaging.models import Message
 from messaging.services import manager_alert, message_queue
 from messaging.texts import confirmation_text, filled_courtesy_text, manager_confirmation_text
 from musicians.models import Musician
+from workflow.queueing import queue_after_commit
 
 from .history import booking_log
 from .models import Booking, BookingEvent, CandidateTime, Fill
@@ -41,7 +41,7 @@ def _calendars_sync_on_commit(booking: Booking) -> None:
     from .tasks import sync_booking_calendars  # tasks import services, not the other way round
 
     Booking.objects.filter(pk=booking.pk).update(calendar_sync=Booking.CalendarSync.PENDING)
-    transaction.on_commit(lambda: sync_booking_calendars.delay(booking.pk))
+    queue_after_commit(sync_booking_calendars, booking.pk)
 
 
 def _text_confirmations(booking: Booking, time: CandidateTime, fills: list[Fill]) -> None:

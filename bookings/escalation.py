@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from workflow.queueing import queue_now
+
 from .engine import booking_move_on
 from .history import booking_log
 from .models import Booking, BookingEvent, Seat
@@ -86,6 +88,4 @@ def sweep_due_offers(*, now: dt.datetime | None = None) -> list[int]:
     from .tasks import escalate_booking
 
     due = bookings_due(now=now or timezone.now())
-    for booking_id in due:
-        escalate_booking.delay(booking_id)
-    return due
+    return [booking_id for booking_id in due if queue_now(escalate_booking, booking_id)]

@@ -20,6 +20,7 @@ from musicians.selectors import instrument_catalog
 from scheduling.models import Studio
 from scheduling.services import studio_get_or_create_default
 from workflow.links import admin_url
+from workflow.queueing import queue_after_commit
 
 from .models import Booking, InboundEmail, RequestedWindow, Seat
 from .parsing import Envelope, EnvelopeError, OrderParseError, ParsedOrder, parse_order, read_envelope
@@ -201,7 +202,7 @@ def booking_create_from_order(
 def _start_engine_on_commit(booking: Booking) -> None:
     from .tasks import start_booking  # tasks import services, not the other way round
 
-    transaction.on_commit(lambda: start_booking.delay(booking.pk))
+    queue_after_commit(start_booking, booking.pk)
 
 
 def _json_safe(value: object) -> object:

@@ -1,17 +1,19 @@
 """Texts: queue them with the database commit, send each exactly once."""
 
+import datetime as dt
 import enum
 import logging
 import random
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from scheduling.models import Studio
 from scheduling.services import studio_get_or_create_default
 from workflow.links import admin_url
+from workflow.queueing import queue_after_commit
 
 from .backends import OutgoingText, SmsError, get_sms_backend
 from .gsm7 import to_gsm7
@@ -29,7 +31,7 @@ def message_queue(*, kind: str, to_phone: str, body: str, **links: object) -> Me
     from .tasks import send_message  # the task module imports this one
 
     message = Message.objects.create(kind=kind, to_phone=to_phone, body=to_gsm7(body), **links)
-    transaction.on_commit(lambda: send_message.delay(message.pk))
+    queue_after_commit(send_message, message.pk)
     return message
 
 
@@ -67,11 +69,14 @@ def _claim(message_id: int) -> bool:
     """Take the text for this run; False if it was sent or another run holds it.
 
     A conditional update, so two runs of the task (a retry, a duplicate
-    delivery by the broker) cannot both get past it.
+    delivery by the broker) cannot both get past it. A claim older than
+    SEND_CLAIM_LEASE_SECONDS belonged to a worker that died mid-send: it can be
+    taken again, so the text still goes out.
     """
-    claimed = Message.objects.filter(pk=message_id, status=Message.Status.QUEUED, send_started_at__isnull=True).update(
-        send_started_at=timezone.now()
-    )
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=settings.SEND_CLAIM_LEASE_SECONDS)
+    unclaimed = Q(send_started_at__isnull=True) | Q(send_started_at__lt=stale)
+    claimed = Message.objects.filter(unclaimed, pk=message_id, status=Message.Status.QUEUED).update(send_started_at=now)
     return claimed == 1
 
 

@@ -161,6 +161,8 @@ VONAGE_REST_HOST = env.str("VONAGE_REST_HOST", default="")  # empty: the SDK's o
 SMS_RATE_PER_SECOND = env.float("SMS_RATE_PER_SECOND", default=30.0)  # the account's throughput
 SMS_MAX_RETRIES = env.int("SMS_MAX_RETRIES", default=6)
 RETRY_BASE_SECONDS = env.float("RETRY_BASE_SECONDS", default=15.0)  # first backoff; doubles each try
+SEND_CLAIM_LEASE_SECONDS = env.int("SEND_CLAIM_LEASE_SECONDS", default=300)  # a send claimed longer ago is retaken
+RELAY_AFTER_SECONDS = env.int("RELAY_AFTER_SECONDS", default=120)  # work left unqueued this long is queued again
 
 GOOGLE_SERVICE_ACCOUNT_FILE = env.str("GOOGLE_SERVICE_ACCOUNT_FILE", default="")
 GOOGLE_SERVICE_ACCOUNT_JSON = env.str("GOOGLE_SERVICE_ACCOUNT_JSON", default="")
@@ -176,6 +178,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bookings.tasks.sweep_due_offers",
         "schedule": ESCALATION_INTERVAL_MINUTES * 60,
     },
+    "relay-stranded-work": {"task": "workflow.tasks.relay_stranded_work", "schedule": 60},
 }
 
 # --- The booking engine ----------------------------------------------------------

@@ -1,0 +1,52 @@
+"""The relay: work that was committed but never queued (the broker was down), or whose
+worker died mid-task, is queued again. Beat runs it every minute.
+
+Each task it queues is safe to run twice (sends claim their text, planning runs
+once per booking, calendar writes use stable event ids), so queueing something
+that is in fact still in the broker costs nothing but a skipped run.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from bookings.models import Booking
+from bookings.tasks import start_booking, sync_booking_calendars
+from messaging.models import Message
+from messaging.tasks import send_message
+
+from .queueing import queue_now
+
+
+@dataclass(frozen=True)
+class Relayed:
+    texts: int
+    bookings_to_plan: int
+    calendars_to_sync: int
+
+
+def relay_stranded_work(*, now: dt.datetime | None = None) -> Relayed:
+    now = now or timezone.now()
+    quiet_since = now - dt.timedelta(seconds=settings.RELAY_AFTER_SECONDS)
+    lease_over = now - dt.timedelta(seconds=settings.SEND_CLAIM_LEASE_SECONDS)
+    texts = Message.objects.filter(status=Message.Status.QUEUED, created_at__lt=quiet_since).filter(
+        Q(send_started_at__isnull=True) | Q(send_started_at__lt=lease_over)
+    )
+    unplanned = Booking.objects.filter(
+        status=Booking.Status.OFFERING, planned_at__isnull=True, created_at__lt=quiet_since
+    )
+    unsynced = Booking.objects.filter(
+        status=Booking.Status.CONFIRMED, calendar_sync=Booking.CalendarSync.PENDING, updated_at__lt=quiet_since
+    )
+    return Relayed(
+        texts=_queue(send_message, texts),
+        bookings_to_plan=_queue(start_booking, unplanned),
+        calendars_to_sync=_queue(sync_booking_calendars, unsynced),
+    )
+
+
+def _queue(task, rows) -> int:
+    return sum(queue_now(task, pk) for pk in rows.values_list("pk", flat=True)[:1000])

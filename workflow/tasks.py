@@ -1,0 +1,10 @@
+from celery import shared_task
+
+from .relay import relay_stranded_work as relay
+
+
+@shared_task
+def relay_stranded_work() -> dict[str, int]:
+    """Beat's job every minute: queue what was committed but never queued."""
+    relayed = relay()
+    return {"texts": relayed.texts, "plan": relayed.bookings_to_plan, "calendars": relayed.calendars_to_sync}

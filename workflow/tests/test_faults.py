@@ -1,0 +1,51 @@
+"""Faults that must lose nothing: work committed but never queued, a worker dying mid-send."""
+
+import datetime as dt
+import json
+
+import pytest
+
+from bookings.models import Booking
+from messaging.models import Message
+from messaging.services import Sent, message_queue, message_send
+from workflow.relay import relay_stranded_work
+
+pytestmark = [pytest.mark.django_db]
+
+
+ORDER = "Client name: Jane Doe\nInstruments: drums\nSession length: 3 hours\nTimes: December 7, 2030, 2-5pm ET\n"
+
+
+def test_a_booking_whose_start_was_never_queued_is_planned_by_the_relay(client, clock):
+    # In a test transaction on_commit never fires: exactly what a broker outage leaves behind.
+    email = {"subject": "Order", "from": "a@b.example", "body_plain": ORDER}
+    response = client.post(
+        "/workflow/email", json.dumps(email), content_type="application/json",
+        HTTP_AUTHORIZATION="Bearer test-zapier-token",
+    )  # fmt: skip
+    assert response.status_code == 201
+    assert Booking.objects.get().planned_at is None
+
+    clock.shift(dt.timedelta(minutes=1))
+    assert relay_stranded_work().bookings_to_plan == 0  # not yet: it may still be in flight
+    clock.shift(dt.timedelta(minutes=2))
+    assert relay_stranded_work().bookings_to_plan == 1
+
+
+def test_a_text_claimed_by_a_worker_that_died_is_sent_after_the_lease(outbox, clock):
+    message = message_queue(kind=Message.Kind.ALERT, to_phone="+12125550199", body="Still here?")
+    Message.objects.filter(pk=message.pk).update(send_started_at=dt.datetime.now(dt.UTC))  # claimed, then SIGKILL
+
+    assert message_send(message_id=message.pk).outcome is Sent.SKIPPED  # another run may still be sending it
+    clock.shift(dt.timedelta(minutes=6))
+    assert relay_stranded_work().texts == 1
+    assert message_send(message_id=message.pk).outcome is Sent.SENT
+    assert [text.body for text in outbox] == ["Still here?"]
+
+
+def test_the_relay_leaves_fresh_and_finished_work_alone(outbox, clock):
+    sent = message_queue(kind=Message.Kind.ALERT, to_phone="+12125550199", body="done")
+    message_send(message_id=sent.pk)
+    message_queue(kind=Message.Kind.ALERT, to_phone="+12125550199", body="just queued")
+
+    assert relay_stranded_work().texts == 0
