@@ -2,18 +2,58 @@
 
 import datetime as dt
 import json
+import socket
 
 import pytest
 
 from bookings.models import Booking
 from messaging.models import Message
 from messaging.services import Sent, message_queue, message_send
+from workflow.celery import app
 from workflow.relay import relay_stranded_work
 
 pytestmark = [pytest.mark.django_db]
-
-
 ORDER = "Client name: Jane Doe\nInstruments: drums\nSession length: 3 hours\nTimes: December 7, 2030, 2-5pm ET\n"
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]  # nothing listens here once the socket closes
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """Point Celery at a port nobody listens on: every publish is refused by the OS.
+
+    Celery reads CELERY_BROKER_URL from the environment before its own config, so
+    that is what moves; the app's connection pools are dropped on the way in and out.
+    """
+    monkeypatch.setenv("CELERY_BROKER_URL", f"redis://127.0.0.1:{closed_port()}/0")
+    _drop_connections()
+    yield
+    monkeypatch.undo()
+    _drop_connections()
+
+
+def _drop_connections() -> None:
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def test_with_the_broker_down_the_webhook_still_answers_and_the_relay_catches_up(
+    client, broker_down, django_capture_on_commit_callbacks, caplog, clock
+):
+    email = {"subject": "Order", "from": "a@b.example", "body_plain": ORDER, "message_id": "<down@x>"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/workflow/email", json.dumps(email), content_type="application/json",
+            HTTP_AUTHORIZATION="Bearer test-zapier-token",
+        )  # fmt: skip
+
+    assert response.status_code == 201
+    assert "left for the relay" in caplog.text  # the OS refused the broker; nothing raised
+    assert Booking.objects.get().planned_at is None
 
 
 def test_a_booking_whose_start_was_never_queued_is_planned_by_the_relay(client, clock):
