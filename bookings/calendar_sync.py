@@ -39,7 +39,8 @@ def _details(booking: Booking) -> str:
 def booking_events(booking: Booking) -> list[SessionEvent]:
     """The studio's event (the band invited) and one on each musician's own calendar."""
     time = booking.current_time
-    assert time is not None  # noqa: S101 (only confirmed bookings get here)
+    if time is None:  # not booked at a time: nothing to put on a calendar
+        return []
     fills = list(
         Fill.objects.filter(candidate_time=time)
         .select_related("musician", "seat__instrument")
