@@ -4,6 +4,7 @@ import datetime as dt
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -186,3 +187,26 @@ def test_beat_sweeps_every_interval_and_each_booking_moves_once_an_hour(clock, d
         asked_after[sweep * 15] = len(offered(booking))
 
     assert asked_after == {15: 1, 30: 1, 45: 1, 60: 2, 75: 2, 90: 2, 105: 2, 120: 3}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_overlapping_sweeps_from_two_beats_text_once(seeded_instruments, drummers):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    with time_machine.travel(NOW, tick=False):
+        booking = start()
+    later = NOW + dt.timedelta(minutes=61)
+
+    def sweep(_: int) -> bool:
+        try:
+            return booking_escalate(booking_id=booking.pk, now=later)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        moved = list(pool.map(sweep, range(12)))
+
+    assert moved.count(True) == 1
+    assert offered(booking) == ["Drummer 1", "Drummer 2"]

@@ -1,9 +1,12 @@
 """The pages behind an offer's YES and NO links, as a phone sees them."""
 
 import re
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bookings.engine import booking_start
 from bookings.models import Booking, Fill
@@ -145,3 +148,19 @@ def test_a_tampered_token_is_not_found(phone, offer):
 def test_the_page_fits_a_phone(phone, offer):
     html = phone.get(f"/o/{offer.token}/yes").content.decode()
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    token=st.text(min_size=0, max_size=60),
+    tail=st.sampled_from(["", "/yes", "/no", "/maybe", "/yes/", "/"]),
+    method=st.sampled_from(["get", "post", "head", "put", "delete"]),
+    body=st.dictionaries(st.text(max_size=20), st.text(max_size=40), max_size=3),
+)
+def test_any_link_any_method_any_body_gets_a_clear_answer(phone, offer, token, tail, method, body):
+    path = "/o/" + quote(token, safe="") + tail
+    response = getattr(phone, method)(path, body) if method == "post" else getattr(phone, method)(path)
+
+    assert response.status_code in {200, 301, 403, 404, 405}
+    offer.refresh_from_db()
+    assert offer.status == Message.Status.QUEUED  # nothing a stranger sends answers for Kit

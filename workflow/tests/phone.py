@@ -56,7 +56,13 @@ class Phone:
     def tap(self, url: str) -> Page:
         """Open the link, then press the page's one button (a CSRF-protected POST)."""
         page = self.open(url)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.html)
-        if token is None:
-            return page
-        return self.open(url, data=f"csrfmiddlewaretoken={token.group(1)}".encode())
+        token = self.form_token(page)
+        return page if token is None else self.press(url, token)
+
+    def form_token(self, page: Page) -> str | None:
+        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.html)
+        return found.group(1) if found else None
+
+    def press(self, url: str, token: str) -> Page:
+        """Press the button of a page opened earlier (its form's CSRF token in hand)."""
+        return self.open(url, data=f"csrfmiddlewaretoken={token}".encode())
