@@ -25,11 +25,11 @@ __all__ = ["OutgoingText", "SmsBackend", "SmsError", "get_sms_backend"]
 
 @cache
 def _backend_for(name: str) -> SmsBackend:
-    try:
-        path = BACKENDS[name]
-    except KeyError:
+    # A dotted path names a backend class of one's own, as with Django's EMAIL_BACKEND.
+    path = BACKENDS.get(name) or (name if "." in name else None)
+    if path is None:
         known = ", ".join(sorted(BACKENDS))
-        raise ImproperlyConfigured(f"SMS_BACKEND={name!r} is not one of: {known}.") from None
+        raise ImproperlyConfigured(f"SMS_BACKEND={name!r} is not one of: {known} (or a dotted path).")
     return import_string(path)()
 
 
