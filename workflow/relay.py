@@ -13,7 +13,8 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from bookings.models import Booking
+from bookings.intake import inbound_email_process
+from bookings.models import Booking, InboundEmail
 from bookings.tasks import start_booking, sync_booking_calendars
 from messaging.models import Message
 from messaging.tasks import send_message
@@ -26,6 +27,7 @@ class Relayed:
     texts: int
     bookings_to_plan: int
     calendars_to_sync: int
+    emails_read: int = 0
 
 
 def relay_stranded_work(*, now: dt.datetime | None = None) -> Relayed:
@@ -45,7 +47,21 @@ def relay_stranded_work(*, now: dt.datetime | None = None) -> Relayed:
         texts=_queue(send_message, texts),
         bookings_to_plan=_queue(start_booking, unplanned),
         calendars_to_sync=_queue(sync_booking_calendars, unsynced),
+        emails_read=_read_stored_emails(quiet_since),
     )
+
+
+def _read_stored_emails(quiet_since: dt.datetime) -> int:
+    """Emails stored but never read (the database went away mid-request): read them now.
+
+    Zapier may have retried meanwhile; the dedupe key makes the retry and this
+    one the same booking, whichever is read first.
+    """
+    stranded = InboundEmail.objects.filter(status=InboundEmail.Status.RECEIVED, received_at__lt=quiet_since)
+    emails = list(stranded.order_by("pk")[:100])
+    for email in emails:
+        inbound_email_process(inbound_email=email)
+    return len(emails)
 
 
 def _queue(task, rows) -> int:

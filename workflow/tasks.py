@@ -7,4 +7,9 @@ from .relay import relay_stranded_work as relay
 def relay_stranded_work() -> dict[str, int]:
     """Beat's job every minute: queue what was committed but never queued."""
     relayed = relay()
-    return {"texts": relayed.texts, "plan": relayed.bookings_to_plan, "calendars": relayed.calendars_to_sync}
+    return {
+        "texts": relayed.texts,
+        "plan": relayed.bookings_to_plan,
+        "calendars": relayed.calendars_to_sync,
+        "emails": relayed.emails_read,
+    }

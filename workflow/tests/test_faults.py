@@ -89,3 +89,18 @@ def test_the_relay_leaves_fresh_and_finished_work_alone(outbox, clock):
     message_queue(kind=Message.Kind.ALERT, to_phone="+12125550199", body="just queued")
 
     assert relay_stranded_work().texts == 0
+
+
+def test_an_email_stored_but_never_read_is_read_by_the_relay(clock):
+    from bookings.intake import inbound_email_store
+    from bookings.models import InboundEmail
+
+    body = json.dumps({"subject": "Order", "from": "a@b.example", "body_plain": ORDER}).encode()
+    stored = inbound_email_store(body=body, content_type="application/json", headers={})  # then the database went away
+
+    clock.shift(dt.timedelta(minutes=3))
+    assert relay_stranded_work().emails_read == 1
+
+    stored.refresh_from_db()
+    assert stored.status == InboundEmail.Status.PARSED
+    assert Booking.objects.get().inbound_email == stored
