@@ -4,7 +4,7 @@ PYTHON ?= python3
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint format install clean
+.PHONY: run test bench lint format install clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ run: install
 ## test: ruff, then the whole suite on a throwaway PostgreSQL and Redis
 test: install
 	VENV=$(VENV) scripts/test $(PYTEST_ARGS)
+
+## bench: timed benchmarks (ratios against a floor measured in the same run) -> bench/results.md
+bench: install
+	VENV=$(VENV) scripts/bench $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

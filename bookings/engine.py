@@ -19,7 +19,7 @@ from scheduling.plan import first_group, is_viable
 from .history import booking_log
 from .models import Booking, BookingEvent, CandidateTime, Fill
 from .offers import OPEN, group_send, offers_void
-from .planning import booking_roster, booking_sessions, no_viable_time_reason, seat_needs
+from .planning import BookingRoster, booking_roster, booking_sessions, no_viable_time_reason, seat_needs
 
 logger = logging.getLogger(__name__)
 
@@ -31,16 +31,16 @@ def booking_start(*, booking_id: int, now: dt.datetime | None = None) -> None:
         booking = Booking.objects.select_for_update(of=("self",)).select_related("studio").get(pk=booking_id)
         if booking.planned_at is not None or booking.status != Booking.Status.OFFERING:
             return
-        times = _plan_candidate_times(booking, now)
+        times, roster = _plan_candidate_times(booking, now)
         Booking.objects.filter(pk=booking.pk).update(planned_at=now)
         viable = sum(t.viable for t in times)
         booking_log(
             booking, BookingEvent.Kind.PLANNED, f"{len(times)} candidate time(s), {viable} with a full band free."
         )
-        _offer_first_viable_time(booking, times, now)
+        _offer_first_viable_time(booking, times, now, roster)
 
 
-def _plan_candidate_times(booking: Booking, now: dt.datetime) -> list[CandidateTime]:
+def _plan_candidate_times(booking: Booking, now: dt.datetime) -> tuple[list[CandidateTime], BookingRoster | None]:
     sessions = booking_sessions(booking=booking, now=now)
     seats = seat_needs(booking)
     span = _span([s.interval for s in sessions])
@@ -59,26 +59,31 @@ def _plan_candidate_times(booking: Booking, now: dt.datetime) -> list[CandidateT
     if not any(t.viable for t in times):
         reason = no_viable_time_reason(booking=booking, sessions=sessions, roster=roster)
         booking_needs_attention(booking=booking, reason=reason)
-    return times
+    return times, roster
 
 
-def _offer_first_viable_time(booking: Booking, times: list[CandidateTime], now: dt.datetime) -> None:
+def _offer_first_viable_time(
+    booking: Booking, times: list[CandidateTime], now: dt.datetime, roster: BookingRoster | None
+) -> None:
     if booking.status != Booking.Status.OFFERING:
         return
-    booking_offer_from(booking=booking, times=[t for t in times if t.viable], now=now)
+    booking_offer_from(booking=booking, times=[t for t in times if t.viable], now=now, roster=roster)
 
 
-def booking_offer_from(*, booking: Booking, times: list[CandidateTime], now: dt.datetime) -> bool:
+def booking_offer_from(
+    *, booking: Booking, times: list[CandidateTime], now: dt.datetime, roster: BookingRoster | None = None
+) -> bool:
     """Make the first time in `times` with a full line-up free now current, and text its group.
 
-    Availability is read again, not taken from planning: musicians book other
-    sessions and add blackouts while a booking waits. False if no time works.
+    Availability is read again (unless planning just read it, `roster`):
+    musicians book other sessions and add blackouts while a booking waits.
+    False if no time works.
     """
     seats = seat_needs(booking)
     span = _span([Interval(t.starts_at, t.ends_at) for t in times])
     if span is None:
         return False
-    roster = booking_roster(booking=booking, seats=seats, span=span, now=now)
+    roster = roster or booking_roster(booking=booking, seats=seats, span=span, now=now)
     for time in times:
         lineup = first_group(roster.candidates_at(Interval(time.starts_at, time.ends_at)))
         if lineup is not None:

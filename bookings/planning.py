@@ -7,7 +7,9 @@ loader for the musicians.
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.conf import settings
 from django.db.models import F
@@ -17,7 +19,7 @@ from scheduling.calendars import get_calendar_backend
 from scheduling.calendars.ids import studio_calendar_id
 from scheduling.candidates import RankedSession, candidate_sessions, rank_sessions
 from scheduling.intervals import Interval
-from scheduling.plan import SeatNeed, rank_players, seat_candidates
+from scheduling.plan import SeatNeed, players_by_instrument, rank_players, seat_candidates
 
 from .models import Booking, Fill, Seat
 
@@ -29,8 +31,12 @@ class BookingRoster:
     seats: list[SeatNeed]
     ranked: list[Player]
 
-    def candidates_at(self, session: Interval) -> dict[int, list[int]]:
-        return seat_candidates(self.seats, session, self.ranked)
+    @cached_property
+    def by_instrument(self) -> dict[int, list[Player]]:
+        return players_by_instrument(self.seats, self.ranked)
+
+    def candidates_at(self, session: Interval) -> dict[int, Sequence[int]]:
+        return seat_candidates(self.seats, session, self.ranked, self.by_instrument)
 
 
 def seat_needs(booking: Booking) -> list[SeatNeed]:

@@ -5,6 +5,8 @@ and a preview must never answer for the musician. The button on the page POSTs
 (CSRF-protected) and that records the answer.
 """
 
+import re
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
@@ -15,8 +17,12 @@ from bookings.offers import offer_state
 from .models import Message
 from .timefmt import format_session
 
+TOKEN = re.compile(r"[\w-]{1,32}", re.ASCII)
+
 
 def _offer(token: str) -> Message | None:
+    if not TOKEN.fullmatch(token):
+        return None  # not one of ours (and a NUL byte would not even reach PostgreSQL)
     return (
         Message.objects.filter(kind=Message.Kind.OFFER, token=token)
         .select_related("booking__studio", "seat__instrument", "candidate_time", "musician")

@@ -1,0 +1,226 @@
+"""Answers: 100 simultaneous YES posts for one seat, then mixed GET/POST answer traffic.
+
+The race: a one-seat booking planned by `booking_start`, with offers out to 100
+musicians (`offer_send`). Each client GETs its YES page (CSRF cookie and token),
+all wait at a barrier, then all POST at once. Target: exactly one Fill, one
+accepted and 99 "someone confirmed first", zero errors.
+Mixed traffic: many one-seat bookings with one open offer each; each client opens
+an offer's YES page (GET) then presses the button (POST), which fills the seat and
+confirms the booking. Target: >= 50% of the trivial view's throughput, same server.
+"""
+
+import re
+import secrets
+import threading
+from http.cookies import SimpleCookie
+
+from django.db import transaction
+from django.utils import timezone
+
+from .common import Row, bench_studio, new_booking, sessions_windows
+from .load import run_load, send
+from .server import gunicorn
+
+RACERS = 100
+MIXED_CONCURRENCY = 4
+MIXED_SECONDS = 4.0
+MIXED_OFFERS = 600
+TOKEN_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _players(instrument, count: int, first: int) -> list:
+    from musicians.models import Musician
+
+    musicians = Musician.objects.bulk_create(
+        Musician(name=f"Racer {n:05d}", phone=f"+1557{n:07d}", time_zone="America/New_York")
+        for n in range(first, first + count)
+    )
+    Musician.instruments.through.objects.bulk_create(
+        Musician.instruments.through(musician_id=m.pk, instrument_id=instrument.pk) for m in musicians
+    )
+    return musicians
+
+
+def race_offers() -> list[str]:
+    """Tokens of RACERS open offers for the one seat of a freshly planned booking."""
+    from bookings.engine import booking_start
+    from bookings.models import Booking
+    from bookings.offers import offer_send
+    from messaging.models import Message
+    from musicians.models import Instrument
+
+    instrument = Instrument.objects.create(name="Race kazoo", slug="race-kazoo")
+    players = _players(instrument, RACERS, 1)
+    booking = new_booking(instrument_ids=[instrument.pk], windows=sessions_windows(days=1, per_day=1, start_day=3))
+    booking_start(booking_id=booking.pk)
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update(of=("self",)).select_related("studio", "current_time").get(pk=booking.pk)
+        )
+        seat = booking.seats.select_related("instrument").get()
+        asked = set(
+            Message.objects.filter(booking=booking, kind=Message.Kind.OFFER).values_list("musician_id", flat=True)
+        )
+        time = booking.current_time
+        if time is None:
+            raise RuntimeError("the race booking was not planned")
+        for musician in players:
+            if musician.pk not in asked:
+                offer_send(booking=booking, seat=seat, time=time, musician=musician, now=timezone.now())
+    return [
+        str(t) for t in Message.objects.filter(booking=booking, kind=Message.Kind.OFFER).values_list("token", flat=True)
+    ]
+
+
+def csrf_pair(base: str, path: str) -> tuple[str, str]:
+    """The CSRF cookie and the form's token from the answer page."""
+    status, body, headers = send(base, ("GET", path, None, {}))
+    cookie = SimpleCookie(headers.get("set-cookie", ""))
+    match = TOKEN_FIELD.search(body)
+    if status != 200 or match is None or "csrftoken" not in cookie:
+        raise RuntimeError(f"GET {path} gave {status} without a form")
+    return cookie["csrftoken"].value, match.group(1).decode()
+
+
+def answer_post(path: str, cookie: str, token: str):
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={cookie}"}
+    return "POST", path, f"csrfmiddlewaretoken={token}".encode(), headers
+
+
+def race(base: str, tokens: list[str]) -> dict:
+    barrier = threading.Barrier(len(tokens))
+    outcomes: list[tuple[int, bytes]] = []
+    lock = threading.Lock()
+
+    def racer(offer_token: str) -> None:
+        path = f"/o/{offer_token}/yes"
+        try:
+            cookie, token = csrf_pair(base, path)
+            barrier.wait(timeout=60)
+            status, body, _ = send(base, answer_post(path, cookie, token))
+        except (OSError, RuntimeError, threading.BrokenBarrierError) as error:
+            status, body = 599, str(error).encode()
+        with lock:
+            outcomes.append((status, body))
+
+    threads = [threading.Thread(target=racer, args=(t,)) for t in tokens]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {"errors": sum(1 for status, _ in outcomes if status != 200), "statuses": sorted({s for s, _ in outcomes})}
+
+
+def mixed_offers(count: int) -> list[str]:
+    """`count` one-seat bookings offering now, each with one open offer (built in bulk)."""
+    import datetime as dt
+
+    from bookings.models import Booking, CandidateTime, Seat
+    from messaging.models import Message
+    from musicians.models import Instrument
+
+    now = timezone.now()
+    instrument = Instrument.objects.create(name="Mixed ukulele", slug="mixed-ukulele")
+    players = _players(instrument, count, 1000)
+    bookings = Booking.objects.bulk_create(
+        Booking(
+            studio=bench_studio(),
+            client_name=f"Mixed {i}",
+            song_title="Mixed",
+            time_zone="America/New_York",
+            session_minutes=180,
+            planned_at=now,
+            last_offer_at=now,
+        )
+        for i in range(count)
+    )
+    times = CandidateTime.objects.bulk_create(
+        CandidateTime(
+            booking=b,
+            starts_at=now + dt.timedelta(days=5, hours=3 * i),
+            ends_at=now + dt.timedelta(days=5, hours=3 * i + 3),
+            rank=1,
+            in_business_hours=True,
+            viable=True,
+        )
+        for i, b in enumerate(bookings)
+    )
+    for booking, ctime in zip(bookings, times, strict=True):
+        booking.current_time = ctime
+    Booking.objects.bulk_update(bookings, ["current_time"])
+    seats = Seat.objects.bulk_create(Seat(booking=b, instrument=instrument) for b in bookings)
+    offers = Message.objects.bulk_create(
+        Message(
+            kind=Message.Kind.OFFER,
+            to_phone=p.phone,
+            body="offer",
+            status=Message.Status.SENT,
+            musician=p,
+            booking=s.booking,
+            seat=s,
+            candidate_time=t,
+            option=1,
+            token=secrets.token_urlsafe(12),
+        )
+        for p, s, t in zip(players, seats, times, strict=True)
+    )
+    return [str(o.token) for o in offers]
+
+
+def mixed_requests(base: str, tokens: list[str]):
+    """Per client: GET an offer's YES page, then POST its button; then the next offer."""
+    pool = iter(tokens)
+    pool_lock = threading.Lock()
+    pending: dict[int, tuple] = {}
+
+    def make(number: int, done: int):
+        if number in pending:
+            return pending.pop(number)
+        with pool_lock:
+            offer_token = next(pool, None)
+        if offer_token is None:
+            return None
+        path = f"/o/{offer_token}/yes"
+        cookie, token = csrf_pair(base, path)  # the GET, sent here so its token can be used
+        pending[number] = answer_post(path, cookie, token)
+        return "GET", path, None, {}  # and once more through the timer, so GETs are counted too
+
+    return make
+
+
+def run() -> list[Row]:
+    from bookings.models import Fill
+    from messaging.models import Message
+
+    tokens = race_offers()
+    mixed = mixed_offers(MIXED_OFFERS)
+    with gunicorn() as base:
+        outcome = race(base, tokens)
+        trivial = run_load(
+            base, lambda n, d: ("GET", "/bench/trivial", None, {}), concurrency=MIXED_CONCURRENCY, seconds=MIXED_SECONDS
+        )
+        answers = run_load(base, mixed_requests(base, mixed), concurrency=MIXED_CONCURRENCY, seconds=MIXED_SECONDS)
+    offers = Message.objects.filter(token__in=tokens)
+    fills = Fill.objects.filter(offer__token__in=tokens).count()
+    accepted = offers.filter(status=Message.Status.ACCEPTED).count()
+    late = offers.filter(status=Message.Status.LATE).count()
+    share = answers.throughput / trivial.throughput
+    return [
+        Row(
+            f"answers: {len(tokens)} simultaneous YES for one seat",
+            f"{fills} fill, {accepted} accepted, {late} late, {outcome['errors']} errors (HTTP {outcome['statuses']})",
+            "-",
+            "-",
+            "1 winner, 0 errors",
+            fills == 1 and accepted == 1 and late == len(tokens) - 1 and outcome["errors"] == 0,
+        ),
+        Row(
+            f"answers: mixed GET/POST YES at c={MIXED_CONCURRENCY} (p99 {answers.p99 * 1000:.0f} ms, "
+            f"errors {answers.errors})",
+            f"{answers.throughput:.0f}/s",
+            f"{trivial.throughput:.0f}/s trivial",
+            f"{share:.0%}",
+            ">= 50%",
+            share >= 0.5 and answers.errors == 0,
+        ),
+    ]

@@ -1,0 +1,120 @@
+"""Email to first text: webhook in (gunicorn), a real Celery worker on the real Redis, file backend out.
+
+For each of ~20 order emails, one after another: the time from sending the POST to
+the first new line in SMS_FILE_PATH. The floor is the webhook's own answer time.
+Our code's share is estimated from the worker's log: the median run time of
+`start_booking` and of `send_message` ("succeeded in …"), plus the webhook's time;
+the rest (broker hand-off, worker pick-up, polling) is outside our code.
+Target: median under 1 s.
+"""
+
+import os
+import re
+import statistics
+import subprocess  # nosec B404: our own worker, fixed arguments
+import sys
+import time
+from pathlib import Path
+
+import redis
+
+from .common import Row, ms
+from .intake import email_request
+from .load import send
+from .server import ROOT, gunicorn
+
+EMAILS = 20
+WAIT_SECONDS = 15.0
+SUCCEEDED = re.compile(r"Task (\S+)\[[^\]]+\] succeeded in ([0-9.]+)s")
+
+
+def roster_for_sample() -> None:
+    """A few musicians for each instrument of the sample order (drums, bass, keys)."""
+    from musicians.models import Instrument, Musician
+
+    for slug in ("drums", "electric-bass", "keyboard"):
+        instrument = Instrument.objects.get(slug=slug)
+        for n in range(5):
+            musician, _ = Musician.objects.get_or_create(
+                phone=f"+1558{instrument.pk:03d}{n:04d}", defaults={"name": f"Sample {slug} {n}"}
+            )
+            musician.instruments.add(instrument)
+
+
+def first_line_after(path: Path, size: int) -> bool:
+    return path.exists() and path.stat().st_size > size
+
+
+def run() -> list[Row]:
+    tmp = Path(os.environ.get("BENCH_TMP", "/tmp"))  # noqa: S108
+    sms_file, worker_log = tmp / "sms.jsonl", tmp / "worker.log"
+    env = {"SMS_BACKEND": "file", "SMS_FILE_PATH": str(sms_file), "LOG_LEVEL": "INFO"}
+    roster_for_sample()
+    # Earlier benchmarks leave thousands of tasks in Redis (no worker ran): drop them, so the
+    # first line in the file is this email's text and not a backlog's.
+    redis.Redis.from_url(os.environ["CELERY_BROKER_URL"]).flushdb()
+    worker = subprocess.Popen(  # nosec B603  # noqa: S603
+        [
+            str(Path(sys.executable).parent / "celery"),
+            "-A",
+            "workflow",
+            "worker",
+            "-c",
+            "2",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--logfile",
+            str(worker_log),
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+    )
+    totals, webhook, missing = [], [], 0
+    try:
+        with gunicorn(**env) as base:
+            time.sleep(3)  # the worker connects to Redis
+            for n in range(EMAILS):
+                size = sms_file.stat().st_size if sms_file.exists() else 0
+                start = time.perf_counter()
+                status, body, _ = send(base, email_request(99, n))
+                webhook.append(time.perf_counter() - start)
+                if status != 201:
+                    raise RuntimeError(f"webhook answered {status}: {body[:200]!r}")
+                while not first_line_after(sms_file, size) and time.perf_counter() - start < WAIT_SECONDS:
+                    time.sleep(0.005)
+                if first_line_after(sms_file, size):
+                    totals.append(time.perf_counter() - start)
+                else:
+                    missing += 1
+                time.sleep(0.3)  # let the rest of the group go out before the next email
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    runs: dict[str, list[float]] = {}
+    for task, seconds in SUCCEEDED.findall(worker_log.read_text() if worker_log.exists() else ""):
+        runs.setdefault(task.rsplit(".", 1)[-1], []).append(float(seconds))
+    median = statistics.median(totals) if totals else float("inf")
+    ours = statistics.median(webhook) + sum(
+        statistics.median(runs.get(t, [0.0])) for t in ("start_booking", "send_message")
+    )
+    outside = max(median - ours, 0.0)
+    tasks = ", ".join(f"{t} {ms(statistics.median(v))}" for t, v in sorted(runs.items()))
+    return [
+        Row(
+            f"email to first text, median of {len(totals)} (missing {missing})",
+            ms(median),
+            f"{ms(statistics.median(webhook))} (webhook answer)",
+            f"{median / statistics.median(webhook):.1f}x",
+            "< 1 s",
+            median < 1.0 and missing == 0,
+        ),
+        Row(
+            f"email to first text: outside our code (worker medians: {tasks})",
+            ms(outside),
+            ms(median),
+            "-",
+            f"{outside / median:.0%} of the median",
+            None,
+        ),
+    ]

@@ -1,0 +1,76 @@
+"""Run every benchmark in priority order, print the table and write bench/results.md.
+
+Started by scripts/bench (`make bench`), which provides PostgreSQL and Redis.
+`python bench/run.py planning sweep` runs only those.
+"""
+
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workflow.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from bench.common import Row  # noqa: E402
+
+ORDER = ["planning", "sweep", "intake", "answers", "email_to_text", "sending"]
+BUDGET_SECONDS = float(os.environ.get("BENCH_BUDGET_SECONDS", 420))
+
+
+def run_one(name: str) -> list[Row]:
+    module = __import__(f"bench.{name}", fromlist=["run"])
+    try:
+        return module.run()
+    except Exception as error:  # a broken benchmark is a failed line, not a missing one
+        traceback.print_exc()
+        return [Row(f"{name}: crashed", f"{type(error).__name__}: {error}"[:200], ok=False)]
+
+
+def table(rows: list[Row]) -> str:
+    lines = ["| what | figure | floor | ratio | target | result |", "| --- | --- | --- | --- | --- | --- |"]
+    lines += [f"| {r.what} | {r.figure} | {r.floor} | {r.ratio} | {r.target} | {r.verdict} |" for r in rows]
+    return "\n".join(lines)
+
+
+def main(names: list[str]) -> int:
+    started = time.monotonic()
+    rows: list[Row] = []
+    skipped = []
+    for name in names or ORDER:
+        if time.monotonic() - started > BUDGET_SECONDS:
+            skipped.append(name)
+            continue
+        t0 = time.monotonic()
+        print(f"-- {name}", flush=True)
+        new = run_one(name)
+        print(table(new).split("\n", 2)[2], f"({time.monotonic() - t0:.0f} s)", flush=True)
+        rows += new
+    notes = [f"- not run: {name} (the {BUDGET_SECONDS:.0f} s budget was spent)" for name in skipped]
+    text = "\n".join(
+        [
+            "# Benchmark results",
+            "",
+            "Produced by `make bench` (scripts/bench: throwaway PostgreSQL and Redis, 127.0.0.1 only).",
+            "Every figure is compared with a floor measured in the same run.",
+            "",
+            table(rows),
+            "",
+            *notes,
+            f"Total time: {time.monotonic() - started:.0f} s.",
+            "",
+        ]
+    )
+    (ROOT / "bench" / "results.md").write_text(text)
+    print("\n" + table(rows))
+    return 0 if all(r.ok is not False for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,27 @@
+"""The app under gunicorn, plus `/bench/trivial`: a trivial JSON view, the floor for HTTP figures.
+
+The app's URLs are left alone: this handler sends that one path to bench.urls
+instead, through the same Django middleware as every other request, so the floor
+and the figure differ only by what the view does.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workflow.settings")
+
+import django
+from django.core.handlers.wsgi import WSGIHandler
+
+django.setup(set_prefix=False)
+
+TRIVIAL_PATH = "/bench/trivial"
+
+
+class BenchHandler(WSGIHandler):
+    def get_response(self, request):
+        if request.path_info == TRIVIAL_PATH:
+            request.urlconf = "bench.urls"
+        return super().get_response(request)
+
+
+application = BenchHandler()
