@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bookings.models import InboundEmail
+from bookings.models import Booking, InboundEmail
 
 AUTH = {"HTTP_AUTHORIZATION": "Bearer test-zapier-token"}
 CONTENT_TYPES = st.sampled_from(
@@ -43,12 +43,13 @@ fuzz = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 @fuzz
 @given(body=st.binary(max_size=4000), content_type=CONTENT_TYPES)
 def test_random_bytes_get_a_clear_answer_and_are_stored(client, body, content_type):
-    before = InboundEmail.objects.count()
+    before, bookings = InboundEmail.objects.count(), Booking.objects.count()
     # generic(), unlike post(), sends the bytes as they are whatever the charset says.
     response = client.generic("POST", "/workflow/email", body, content_type=content_type, **AUTH)
 
     assert response.status_code in ANSWERS
     assert InboundEmail.objects.count() == before + 1
+    assert Booking.objects.count() == bookings + (response.status_code == 201)  # nothing else stored
 
 
 @fuzz
