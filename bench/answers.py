@@ -17,7 +17,7 @@ from http.cookies import SimpleCookie
 from django.db import transaction
 from django.utils import timezone
 
-from .common import Row, bench_studio, new_booking, sessions_windows
+from .common import Row, bench_studio, new_booking, players_of, sessions_windows
 from .load import run_load, send
 from .server import gunicorn
 
@@ -26,19 +26,6 @@ MIXED_CONCURRENCY = 4
 MIXED_SECONDS = 4.0
 MIXED_OFFERS = 600
 TOKEN_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-def _players(instrument, count: int, first: int) -> list:
-    from musicians.models import Musician
-
-    musicians = Musician.objects.bulk_create(
-        Musician(name=f"Racer {n:05d}", phone=f"+1557{n:07d}", time_zone="America/New_York")
-        for n in range(first, first + count)
-    )
-    Musician.instruments.through.objects.bulk_create(
-        Musician.instruments.through(musician_id=m.pk, instrument_id=instrument.pk) for m in musicians
-    )
-    return musicians
 
 
 def race_offers() -> list[str]:
@@ -50,7 +37,7 @@ def race_offers() -> list[str]:
     from musicians.models import Instrument
 
     instrument = Instrument.objects.create(name="Race kazoo", slug="race-kazoo")
-    players = _players(instrument, RACERS, 1)
+    players = players_of(instrument, count=RACERS, first=1, name="Racer", phone_prefix="557")
     booking = new_booking(instrument_ids=[instrument.pk], windows=sessions_windows(days=1, per_day=1, start_day=3))
     booking_start(booking_id=booking.pk)
     with transaction.atomic():
@@ -121,7 +108,7 @@ def mixed_offers(count: int) -> list[str]:
 
     now = timezone.now()
     instrument = Instrument.objects.create(name="Mixed ukulele", slug="mixed-ukulele")
-    players = _players(instrument, count, 1000)
+    players = players_of(instrument, count=count, first=1000, name="Racer", phone_prefix="557")
     bookings = Booking.objects.bulk_create(
         Booking(
             studio=bench_studio(),

@@ -114,6 +114,20 @@ def add_musicians(*, count: int, instrument_ids: list[int], first: int, seed: in
     CalendarEvent.objects.bulk_create(events, batch_size=5000)
 
 
+def players_of(instrument, *, count: int, first: int, name: str, phone_prefix: str) -> list:
+    """`count` musicians playing one instrument, named "<name> 00001"…, phones +1<prefix>0000001…."""
+    from musicians.models import Musician
+
+    musicians = Musician.objects.bulk_create(
+        Musician(name=f"{name} {n:05d}", phone=f"+1{phone_prefix}{n:07d}", time_zone="America/New_York")
+        for n in range(first, first + count)
+    )
+    Musician.instruments.through.objects.bulk_create(
+        Musician.instruments.through(musician_id=m.pk, instrument_id=instrument.pk) for m in musicians
+    )
+    return musicians
+
+
 def sessions_windows(*, days: int, per_day: int, start_day: int = 1) -> list[tuple[dt.datetime, dt.datetime]]:
     """`per_day` back-to-back 3-hour windows a day from 08:00 New York, `days` days from tomorrow."""
     today = dt.datetime.now(NEW_YORK).date()

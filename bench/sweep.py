@@ -14,23 +14,10 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from .common import Row, bench_studio, ms
+from .common import Row, bench_studio, ms, players_of
 
 BOOKINGS = 1_000
 PLAYERS_PER_SEAT = 12
-
-
-def _players(instrument, count: int, first: int) -> list:
-    from musicians.models import Musician
-
-    musicians = Musician.objects.bulk_create(
-        Musician(name=f"Sweeper {n:05d}", phone=f"+1556{n:07d}", time_zone="America/New_York")
-        for n in range(first, first + count)
-    )
-    Musician.instruments.through.objects.bulk_create(
-        Musician.instruments.through(musician_id=m.pk, instrument_id=instrument.pk) for m in musicians
-    )
-    return musicians
 
 
 def build_due_bookings(count: int) -> list[int]:
@@ -41,7 +28,10 @@ def build_due_bookings(count: int) -> list[int]:
 
     now = timezone.now()
     kinds = [Instrument.objects.create(name=f"Sweep horn {k}", slug=f"sweep-horn-{k}") for k in (1, 2)]
-    first_asked = [_players(kind, PLAYERS_PER_SEAT, 1 + k * 100)[0] for k, kind in enumerate(kinds)]
+    first_asked = [
+        players_of(kind, count=PLAYERS_PER_SEAT, first=1 + k * 100, name="Sweeper", phone_prefix="556")[0]
+        for k, kind in enumerate(kinds)
+    ]
     studio = bench_studio()
     bookings = Booking.objects.bulk_create(
         Booking(
