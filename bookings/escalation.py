@@ -17,7 +17,7 @@ from workflow.queueing import queue_now
 from .engine import booking_move_on
 from .history import booking_log
 from .models import Booking, BookingEvent, Seat
-from .offers import offer_send, seat_next_musician
+from .offers import offers_send, seat_next_musician
 
 
 def _wait() -> dt.timedelta:
@@ -73,8 +73,7 @@ def _escalate(booking: Booking, now: dt.datetime) -> None:
             booking_move_on(booking=booking, now=now)
             return
         nexts[seat] = musician
-    for seat, musician in nexts.items():
-        offer_send(booking=booking, seat=seat, time=time, musician=musician, now=now)
+    offers_send(booking=booking, time=time, picks=list(nexts.items()), now=now)
     if nexts:
         asked = ", ".join(f"{musician.name} for {seat}" for seat, musician in nexts.items())
         booking_log(booking, BookingEvent.Kind.ESCALATED, f"Asked {asked}.")

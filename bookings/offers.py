@@ -48,6 +48,22 @@ def new_offer_token() -> str:
 
 def offer_send(*, booking: Booking, seat: Seat, time: CandidateTime, musician: Musician, now: dt.datetime) -> Message:
     """Text one musician an offer for one seat at one time. Caller holds the booking lock."""
+    [offer] = offers_send(booking=booking, time=time, picks=[(seat, musician)], now=now)
+    return offer
+
+
+def offers_send(
+    *, booking: Booking, time: CandidateTime, picks: list[tuple[Seat, Musician]], now: dt.datetime
+) -> list[Message]:
+    """Text each (seat, musician) its offer, then start the sweep's wait once for them all."""
+    offers = [_offer_queue(booking, seat, time, musician) for seat, musician in picks]
+    if offers:
+        Booking.objects.filter(pk=booking.pk).update(last_offer_at=now)
+        booking.last_offer_at = now
+    return offers
+
+
+def _offer_queue(booking: Booking, seat: Seat, time: CandidateTime, musician: Musician) -> Message:
     token = new_offer_token()
     body = offer_text(
         studio_name=booking.studio.name,
@@ -58,7 +74,7 @@ def offer_send(*, booking: Booking, seat: Seat, time: CandidateTime, musician: M
         zone=musician.time_zone,
         token=token,
     )
-    offer = message_queue(
+    return message_queue(
         kind=Message.Kind.OFFER,
         to_phone=musician.phone,
         body=body,
@@ -69,19 +85,14 @@ def offer_send(*, booking: Booking, seat: Seat, time: CandidateTime, musician: M
         option=time.rank,
         token=token,
     )
-    Booking.objects.filter(pk=booking.pk).update(last_offer_at=now)
-    booking.last_offer_at = now
-    return offer
 
 
 def group_send(*, booking: Booking, time: CandidateTime, lineup: dict[int, int], now: dt.datetime) -> list[Message]:
     """The first offers at a time: one per seat, to the musician the plan picked."""
     seats = Seat.objects.select_related("instrument").in_bulk(list(lineup))
     musicians = Musician.objects.in_bulk(list(lineup.values()))
-    return [
-        offer_send(booking=booking, seat=seats[seat_id], time=time, musician=musicians[musician_id], now=now)
-        for seat_id, musician_id in lineup.items()
-    ]
+    picks = [(seats[seat_id], musicians[musician_id]) for seat_id, musician_id in lineup.items()]
+    return offers_send(booking=booking, time=time, picks=picks, now=now)
 
 
 def seat_next_musician(*, booking: Booking, seat: Seat, time: CandidateTime, now: dt.datetime) -> Musician | None:
