@@ -52,9 +52,14 @@ def outbox() -> Iterator[list]:
     memory.failures.clear()
 
 
+_worker_running = False
+
+
 @pytest.fixture(scope="session")
 def _celery_worker_thread(django_db_setup, django_db_blocker):
     """One real Celery worker for the session, consuming from the real broker."""
+    global _worker_running
+    _worker_running = True
     with (
         django_db_blocker.unblock(),
         start_worker(
@@ -75,8 +80,17 @@ def seeded_instruments(transactional_db):
 @pytest.fixture
 def celery_worker(_celery_worker_thread, seeded_instruments):
     """A real worker; the test's data is committed (transactional_db) so the worker sees it."""
-    yield _celery_worker_thread
-    _wait_until_idle()
+    return _celery_worker_thread
+
+
+@pytest.fixture(autouse=True)
+def _worker_idle_before_the_tables_are_emptied(_django_db_helper):
+    """Once the session's worker runs, any test that queues a task (a live server's webhook,
+    the relay) leaves it work; let it finish before the database fixture empties the tables
+    under it. Requesting pytest-django's db helper makes this teardown run before its flush."""
+    yield
+    if _worker_running:
+        _wait_until_idle()
 
 
 def _wait_until_idle(timeout: float = 15.0) -> None:

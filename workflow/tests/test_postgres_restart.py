@@ -11,10 +11,11 @@ import urllib.request
 from collections import Counter
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 
 from bookings.models import Booking, InboundEmail
 from workflow.relay import relay_stranded_work
+from workflow.tests.phone import wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.faults]
 
@@ -33,6 +34,15 @@ def post(url: str, n: int) -> int:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
+
+
+def _database_answers() -> bool:
+    try:
+        connection.ensure_connection()
+    except OperationalError:
+        connection.close()
+        return False
+    return True
 
 
 def test_postgres_restarted_under_load(live_server, seeded_instruments, settings):
@@ -54,6 +64,7 @@ def test_postgres_restarted_under_load(live_server, seeded_instruments, settings
     stop.set()
     sender.join(timeout=60)
     connection.close()  # the test's own connection died with the server
+    wait_for(_database_answers, timeout=30, what="PostgreSQL to accept connections again")
 
     seen = Counter(answers)
     assert set(seen) <= {201, 500, 503}, seen  # clean failures only: no 4xx for good input
