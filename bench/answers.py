@@ -31,9 +31,8 @@ TOKEN_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 def race_offers() -> list[str]:
     """Tokens of RACERS open offers for the one seat of a freshly planned booking."""
     from bookings.engine import booking_start
-    from bookings.models import Booking
-    from bookings.offers import offer_send
-    from messaging.models import Message
+    from bookings.models import Booking, Offer
+    from bookings.offers import offers_send
     from musicians.models import Instrument
 
     instrument = Instrument.objects.create(name="Race kazoo", slug="race-kazoo")
@@ -41,22 +40,15 @@ def race_offers() -> list[str]:
     booking = new_booking(instrument_ids=[instrument.pk], windows=sessions_windows(days=1, per_day=1, start_day=3))
     booking_start(booking_id=booking.pk)
     with transaction.atomic():
-        booking = (
-            Booking.objects.select_for_update(of=("self",)).select_related("studio", "current_time").get(pk=booking.pk)
-        )
+        booking = Booking.objects.locked(booking.pk)
         seat = booking.seats.select_related("instrument").get()
-        asked = set(
-            Message.objects.filter(booking=booking, kind=Message.Kind.OFFER).values_list("musician_id", flat=True)
-        )
+        asked = set(Offer.objects.filter(booking=booking).values_list("musician_id", flat=True))
         time = booking.current_time
         if time is None:
             raise RuntimeError("the race booking was not planned")
-        for musician in players:
-            if musician.pk not in asked:
-                offer_send(booking=booking, seat=seat, time=time, musician=musician, now=timezone.now())
-    return [
-        str(t) for t in Message.objects.filter(booking=booking, kind=Message.Kind.OFFER).values_list("token", flat=True)
-    ]
+        picks = [(seat, musician) for musician in players if musician.pk not in asked]
+        offers_send(booking=booking, time=time, picks=picks, now=timezone.now())
+    return [str(t) for t in Offer.objects.filter(booking=booking).values_list("token", flat=True)]
 
 
 def csrf_pair(base: str, path: str) -> tuple[str, str]:
@@ -102,8 +94,7 @@ def mixed_offers(count: int) -> list[str]:
     """`count` one-seat bookings offering now, each with one open offer (built in bulk)."""
     import datetime as dt
 
-    from bookings.models import Booking, CandidateTime, Seat
-    from messaging.models import Message
+    from bookings.models import Booking, CandidateTime, Offer, Seat
     from musicians.models import Instrument
 
     now = timezone.now()
@@ -136,19 +127,8 @@ def mixed_offers(count: int) -> list[str]:
         booking.current_time = ctime
     Booking.objects.bulk_update(bookings, ["current_time"])
     seats = Seat.objects.bulk_create(Seat(booking=b, instrument=instrument) for b in bookings)
-    offers = Message.objects.bulk_create(
-        Message(
-            kind=Message.Kind.OFFER,
-            to_phone=p.phone,
-            body="offer",
-            status=Message.Status.SENT,
-            musician=p,
-            booking=s.booking,
-            seat=s,
-            candidate_time=t,
-            option=1,
-            token=secrets.token_urlsafe(12),
-        )
+    offers = Offer.objects.bulk_create(
+        Offer(musician=p, booking=s.booking, seat=s, candidate_time=t, token=secrets.token_urlsafe(12), created_at=now)
         for p, s, t in zip(players, seats, times, strict=True)
     )
     return [str(o.token) for o in offers]
@@ -176,8 +156,7 @@ def mixed_requests(base: str, tokens: list[str]):
 
 
 def run() -> list[Row]:
-    from bookings.models import Fill
-    from messaging.models import Message
+    from bookings.models import Fill, Offer
 
     tokens = race_offers()
     mixed = mixed_offers(MIXED_OFFERS)
@@ -187,10 +166,10 @@ def run() -> list[Row]:
             base, lambda n, d: ("GET", "/bench/trivial", None, {}), concurrency=MIXED_CONCURRENCY, seconds=MIXED_SECONDS
         )
         answers = run_load(base, mixed_requests(base, mixed), concurrency=MIXED_CONCURRENCY, seconds=MIXED_SECONDS)
-    offers = Message.objects.filter(token__in=tokens)
+    offers = Offer.objects.filter(token__in=tokens)
     fills = Fill.objects.filter(offer__token__in=tokens).count()
-    accepted = offers.filter(status=Message.Status.ACCEPTED).count()
-    late = offers.filter(status=Message.Status.LATE).count()
+    accepted = offers.filter(status=Offer.Status.ACCEPTED).count()
+    late = offers.filter(status=Offer.Status.LATE).count()
     share = answers.throughput / trivial.throughput
     return [
         Row(

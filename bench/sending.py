@@ -24,7 +24,7 @@ def queued_texts(count: int) -> list[int]:
     from messaging.models import Message
 
     texts = Message.objects.bulk_create(
-        Message(kind=Message.Kind.NOTICE, to_phone=f"+1559{n:07d}", body="Bench text") for n in range(count)
+        Message(purpose=Message.Purpose.NOTICE, to_phone=f"+1559{n:07d}", body="Bench text") for n in range(count)
     )
     return [t.pk for t in texts]
 

@@ -22,8 +22,7 @@ PLAYERS_PER_SEAT = 12
 
 def build_due_bookings(count: int) -> list[int]:
     """`count` bookings offering two seats (two instruments only sweep players play), one offer out per seat."""
-    from bookings.models import Booking, CandidateTime, Seat
-    from messaging.models import Message
+    from bookings.models import Booking, CandidateTime, Offer, Seat
     from musicians.models import Instrument
 
     now = timezone.now()
@@ -60,18 +59,14 @@ def build_due_bookings(count: int) -> list[int]:
         booking.current_time = ctime
     Booking.objects.bulk_update(bookings, ["current_time"], batch_size=2000)
     seats = Seat.objects.bulk_create(Seat(booking=b, instrument=kind) for b in bookings for kind in kinds)
-    Message.objects.bulk_create(
-        Message(
-            kind=Message.Kind.OFFER,
-            to_phone=first_asked[s % 2].phone,
-            body="offer",
-            status=Message.Status.SENT,
+    Offer.objects.bulk_create(
+        Offer(
             musician=first_asked[s % 2],
             booking=seat.booking,
             seat=seat,
             candidate_time=times[s // 2],
-            option=1,
             token=secrets.token_urlsafe(12),
+            created_at=now,
         )
         for s, seat in enumerate(seats)
     )
@@ -87,10 +82,10 @@ def trivial_per_booking(booking_id: int) -> None:
 
 def run(*, count: int = BOOKINGS) -> list[Row]:
     from bookings.escalation import booking_escalate, bookings_due
-    from messaging.models import Message
+    from bookings.models import Offer
 
     ids = build_due_bookings(count)
-    offers_before = Message.objects.filter(kind=Message.Kind.OFFER, booking_id__in=ids).count()
+    offers_before = Offer.objects.filter(booking_id__in=ids).count()
     with CaptureQueriesContext(connection) as beat:
         due = bookings_due(now=timezone.now())
     floor_start = time.perf_counter()
@@ -107,7 +102,7 @@ def run(*, count: int = BOOKINGS) -> list[Row]:
         else:
             booking_escalate(booking_id=booking_id)
     drain = time.perf_counter() - start
-    new_offers = Message.objects.filter(kind=Message.Kind.OFFER, booking_id__in=ids).count() - offers_before
+    new_offers = Offer.objects.filter(booking_id__in=ids).count() - offers_before
     ratio = drain / floor
     return [
         Row(

@@ -5,27 +5,15 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from messaging.models import Message
-
 from .cancellation import booking_cancel
-from .models import Booking, CandidateTime, Fill, InboundEmail, RequestedWindow, Seat
+from .models import Booking, CandidateTime, Fill, InboundEmail, Offer, RequestedWindow, Seat
 
 INBOUND_EMAIL_FIELDS = (
     "received_at", "status", "booking_link", "duplicate_of", "errors", "subject", "sender",
     "message_id", "dedupe_key", "content_type", "headers", "raw_body", "body_plain",
     "body_html", "parse_result",
 )  # fmt: skip
-MESSAGE_INLINE_FIELDS = (
-    "created_at",
-    "kind",
-    "to_phone",
-    "musician",
-    "seat",
-    "option",
-    "status",
-    "sent_at",
-    "answered_at",
-)
+OFFER_INLINE_FIELDS = ("created_at", "seat", "candidate_time", "musician", "status", "answered_at", "message")
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -57,12 +45,11 @@ class FillInline(ReadOnlyInline):
     fk_name = "candidate_time"
 
 
-class MessageInline(ReadOnlyInline):
-    model = Message
-    fk_name = "booking"
-    fields = MESSAGE_INLINE_FIELDS
-    readonly_fields = MESSAGE_INLINE_FIELDS
-    ordering = ["created_at"]
+class OfferInline(ReadOnlyInline):
+    model = Offer
+    fields = OFFER_INLINE_FIELDS
+    readonly_fields = OFFER_INLINE_FIELDS
+    ordering = ["created_at", "pk"]
 
 
 @admin.register(Booking)
@@ -80,10 +67,10 @@ class BookingAdmin(admin.ModelAdmin):
         "planned_at",
         "last_offer_at",
         "attention_reason",
+        "calendar_sync_queued_at",
         "created_at",
-        "updated_at",
     ]
-    inlines = [SeatInline, RequestedWindowInline, CandidateTimeInline, MessageInline]
+    inlines = [SeatInline, RequestedWindowInline, CandidateTimeInline, OfferInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["cancel_bookings"]
 
@@ -163,3 +150,20 @@ class FillAdmin(admin.ModelAdmin):
     list_display = ["seat", "candidate_time", "musician", "filled_at"]
     list_select_related = ["seat__instrument", "seat__booking", "candidate_time", "musician"]
     search_fields = ["musician__name", "seat__booking__client_name"]
+
+
+@admin.register(Offer)
+class OfferAdmin(admin.ModelAdmin):
+    """Every seat asked of a musician, with its answer. Read-only: musicians answer, not the admin."""
+
+    list_display = ["created_at", "booking", "seat", "candidate_time", "musician", "status", "answered_at"]
+    list_filter = ["status"]
+    list_select_related = ["booking", "seat__instrument", "candidate_time", "musician"]
+    search_fields = ["musician__name", "booking__client_name", "token"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "booking", "seat", "candidate_time", "musician", "token", "status", "message", "created_at", "answered_at"
+    ]  # fmt: skip
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False

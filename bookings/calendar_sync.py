@@ -13,13 +13,14 @@ from dataclasses import replace
 from django.conf import settings
 from django.db.models import Q
 
-from messaging.services import manager_alert, retry_delay
-from messaging.texts import manager_help_text
+from messaging.services import retry_delay
 from scheduling.calendars import CalendarError, SessionEvent, get_calendar_backend
 from scheduling.calendars.ids import musician_calendar_id, studio_calendar_id
 from scheduling.intervals import Interval
 
 from .models import Booking, Fill
+from .texting import manager_alert
+from .texts import manager_help_text
 
 logger = logging.getLogger(__name__)
 

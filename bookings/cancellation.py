@@ -1,26 +1,29 @@
 """Cancelling a booking: everyone asked or booked hears, calendars are cleared."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
+from core.queueing import queue_after_commit
 from messaging.models import Message
-from messaging.services import message_queue, retry_delay
-from messaging.texts import cancelled_text
+from messaging.services import retry_delay
 from scheduling.calendars import CalendarError, get_calendar_backend
-from workflow.queueing import queue_after_commit
 
 from .calendar_sync import booking_events
 from .history import booking_log
-from .models import Booking, BookingEvent
-from .offers import OPEN, offers_void
+from .models import Booking, BookingEvent, CandidateTime
+from .offers import cancelled_courtesy, offers_void, open_offers
+from .texting import fills_text
+from .texts import cancelled_text
 
 
-def booking_cancel(*, booking_id: int, actor: str = "workflow") -> bool:
+def booking_cancel(*, booking_id: int, actor: str = "workflow", now: dt.datetime | None = None) -> bool:
     """Cancel a booking in any state but cancelled. False if it already was."""
+    now = now or timezone.now()
     with transaction.atomic():
-        booking = (
-            Booking.objects.select_for_update(of=("self",)).select_related("studio", "current_time").get(pk=booking_id)
-        )
+        booking = Booking.objects.locked(booking_id)
         if booking.status == Booking.Status.CANCELLED:
             return False
         was_confirmed = booking.status == Booking.Status.CONFIRMED
@@ -30,44 +33,29 @@ def booking_cancel(*, booking_id: int, actor: str = "workflow") -> bool:
             BookingEvent.Kind.CANCELLED,
             f"Cancelled (was {booking.get_status_display().lower()}).",
             actor=actor,
+            at=now,
         )
-        _void_open_offers(booking)
-        if was_confirmed:
-            _tell_the_band(booking)
+        offers_void(offers=open_offers(booking), courtesy=cancelled_courtesy)
+        if was_confirmed and booking.current_time is not None:
+            _tell_the_band(booking, booking.current_time)
             _clear_calendars_on_commit(booking)
     return True
 
 
-def _void_open_offers(booking: Booking) -> None:
-    studio = booking.studio.name
-    offers_void(
-        offers=Message.objects.filter(booking=booking, kind=Message.Kind.OFFER, status__in=OPEN),
-        courtesy=lambda offer: cancelled_text(
-            studio_name=studio,
-            start=offer.candidate_time.starts_at,
-            end=offer.candidate_time.ends_at,
-            zone=offer.musician.time_zone,
+def _tell_the_band(booking: Booking, time: CandidateTime) -> None:
+    fills_text(
+        booking=booking,
+        time=time,
+        purpose=Message.Purpose.NOTICE,
+        body=lambda fill: cancelled_text(
+            studio_name=booking.studio.name, start=time.starts_at, end=time.ends_at, zone=fill.musician.time_zone
         ),
     )
 
 
-def _tell_the_band(booking: Booking) -> None:
-    time = booking.current_time
-    if time is None:  # a confirmed booking always has its time; nothing to tell without one
-        return
-    for fill in time.fills.select_related("musician"):
-        body = cancelled_text(
-            studio_name=booking.studio.name, start=time.starts_at, end=time.ends_at, zone=fill.musician.time_zone
-        )
-        message_queue(
-            kind=Message.Kind.NOTICE, to_phone=fill.musician.phone, body=body, musician=fill.musician, booking=booking
-        )
-
-
 def _clear_calendars_on_commit(booking: Booking) -> None:
-    from .tasks import clear_booking_calendars
 
-    queue_after_commit(clear_booking_calendars, booking.pk)
+    queue_after_commit("bookings.tasks.clear_booking_calendars", booking.pk)
 
 
 def booking_calendars_clear(*, booking_id: int, attempt: int = 0) -> float | None:

@@ -1,18 +1,35 @@
-"""Confirming a booking: every seat filled at one time."""
+"""Filling seats and confirming a booking: every seat filled at one time."""
 
 import datetime as dt
 
-from django.db.models import QuerySet
-
+from core.queueing import queue_after_commit
 from messaging.models import Message
-from messaging.services import manager_alert, message_queue
-from messaging.texts import confirmation_text, filled_courtesy_text, manager_confirmation_text
 from musicians.models import Musician
-from workflow.queueing import queue_after_commit
 
 from .history import booking_log
-from .models import Booking, BookingEvent, CandidateTime, Fill
-from .offers import OPEN, offers_void
+from .models import Booking, BookingEvent, CandidateTime, Fill, Offer, Seat
+from .offers import offers_void, open_offers, seat_taken_courtesy
+from .texting import fills_text, manager_alert
+from .texts import confirmation_text, manager_confirmation_text
+
+
+def seat_fill(
+    *, booking: Booking, seat: Seat, time: CandidateTime, musician: Musician, offer: Offer | None, now: dt.datetime
+) -> Fill:
+    """Put the musician in the seat at `time` (their YES, or the manager's hand), and
+    confirm the booking if that was the last seat.
+
+    Other open offers for the seat stay open: a YES on one is recorded as late.
+    Caller holds the booking lock and has checked the seat is free; the unique
+    constraints on Fill back that up.
+    """
+    fill = Fill.objects.create(seat=seat, candidate_time=time, musician=musician, offer=offer)
+    if offer is not None:
+        Offer.objects.filter(pk=offer.pk).update(status=Offer.Status.ACCEPTED, answered_at=now)
+        offer.status, offer.answered_at = Offer.Status.ACCEPTED, now
+    if not booking.seats.exclude(fills__candidate_time=time).exists():
+        booking_confirm(booking=booking, time=time, now=now)
+    return fill
 
 
 def booking_confirm(*, booking: Booking, time: CandidateTime, now: dt.datetime) -> None:
@@ -25,61 +42,35 @@ def booking_confirm(*, booking: Booking, time: CandidateTime, now: dt.datetime) 
     """
     Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.CONFIRMED, current_time=time)
     booking.status, booking.current_time = Booking.Status.CONFIRMED, time
-    fills = list(
-        time.fills.select_related("musician", "seat__instrument", "offer").order_by(
-            "seat__instrument__name", "seat__number"
-        )
+    booking_log(booking, BookingEvent.Kind.CONFIRMED, f"Every seat filled for option {time.rank}.", at=now)
+    booking_calendars_sync_on_commit(booking=booking, now=now)
+    fills = fills_text(
+        booking=booking,
+        time=time,
+        purpose=Message.Purpose.CONFIRMATION,
+        body=lambda fill: confirmation_text(
+            studio_name=booking.studio.name,
+            instrument=str(fill.seat.instrument),
+            song=booking.song_title,
+            start=time.starts_at,
+            end=time.ends_at,
+            zone=fill.musician.time_zone,
+            token=fill.offer.token if fill.offer else None,
+        ),
     )
-    booking_log(booking, BookingEvent.Kind.CONFIRMED, f"Every seat filled for option {time.rank}.")
-    _calendars_sync_on_commit(booking)
-    _text_confirmations(booking, time, fills)
-    _void_other_offers(booking, time)
-    Musician.objects.filter(pk__in=[fill.musician_id for fill in fills]).update(last_booked_at=now)
-
-
-def _calendars_sync_on_commit(booking: Booking) -> None:
-    from .tasks import sync_booking_calendars  # tasks import services, not the other way round
-
-    Booking.objects.filter(pk=booking.pk).update(calendar_sync=Booking.CalendarSync.PENDING)
-    queue_after_commit(sync_booking_calendars, booking.pk)
-
-
-def _text_confirmations(booking: Booking, time: CandidateTime, fills: list[Fill]) -> None:
-    for fill in fills:
-        message_queue(
-            kind=Message.Kind.CONFIRMATION,
-            to_phone=fill.musician.phone,
-            body=confirmation_text(
-                studio_name=booking.studio.name,
-                instrument=str(fill.seat.instrument),
-                song=booking.song_title,
-                start=time.starts_at,
-                end=time.ends_at,
-                zone=fill.musician.time_zone,
-                token=fill.offer.token if fill.offer else None,
-            ),
-            musician=fill.musician,
-            booking=booking,
-            seat=fill.seat,
-            candidate_time=time,
-        )
     lineup = [(str(fill.seat), fill.musician.name) for fill in fills]
     body = manager_confirmation_text(
         booking=booking, lineup=lineup, start=time.starts_at, end=time.ends_at, zone=booking.studio.time_zone
     )
-    manager_alert(studio=booking.studio, body=body, booking=booking, kind=Message.Kind.CONFIRMATION)
+    manager_alert(studio=booking.studio, body=body, booking=booking, purpose=Message.Purpose.CONFIRMATION)
+    offers_void(offers=open_offers(booking), courtesy=seat_taken_courtesy)
+    Musician.objects.filter(pk__in=[fill.musician_id for fill in fills]).update(last_booked_at=now)
 
 
-def _void_other_offers(booking: Booking, time: CandidateTime) -> None:
-    studio = booking.studio.name
-    others: QuerySet[Message] = Message.objects.filter(booking=booking, kind=Message.Kind.OFFER, status__in=OPEN)
-    offers_void(
-        offers=others,
-        courtesy=lambda offer: filled_courtesy_text(
-            studio_name=studio,
-            instrument=offer.seat.instrument.name,
-            start=offer.candidate_time.starts_at,
-            end=offer.candidate_time.ends_at,
-            zone=offer.musician.time_zone,
-        ),
+def booking_calendars_sync_on_commit(*, booking: Booking, now: dt.datetime) -> None:
+    """Mark the booking's calendars pending and write them once this transaction commits."""
+
+    Booking.objects.filter(pk=booking.pk).update(
+        calendar_sync=Booking.CalendarSync.PENDING, calendar_sync_queued_at=now
     )
+    queue_after_commit("bookings.tasks.sync_booking_calendars", booking.pk)

@@ -11,15 +11,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from messaging.models import Message
-from messaging.services import manager_alert, message_queue
-from messaging.texts import manager_help_text, time_dropped_text
 from scheduling.intervals import Interval
 from scheduling.plan import first_group, is_viable
 
 from .history import booking_log
-from .models import Booking, BookingEvent, CandidateTime, Fill
-from .offers import OPEN, group_send, offers_void
+from .models import Booking, BookingEvent, CandidateTime, Offer
+from .offers import group_send, offers_void, open_offers, time_dropped_courtesy
 from .planning import BookingRoster, booking_roster, booking_sessions, no_viable_time_reason, seat_needs
+from .texting import fills_text, manager_alert
+from .texts import manager_help_text, time_dropped_text
 
 logger = logging.getLogger(__name__)
 
@@ -28,14 +28,17 @@ def booking_start(*, booking_id: int, now: dt.datetime | None = None) -> None:
     """Plan the booking and text the first group. Safe to run twice: planning happens once."""
     now = now or timezone.now()
     with transaction.atomic():
-        booking = Booking.objects.select_for_update(of=("self",)).select_related("studio").get(pk=booking_id)
+        booking = Booking.objects.locked(booking_id)
         if booking.planned_at is not None or booking.status != Booking.Status.OFFERING:
             return
         times, roster = _plan_candidate_times(booking, now)
         Booking.objects.filter(pk=booking.pk).update(planned_at=now)
         viable = sum(t.viable for t in times)
         booking_log(
-            booking, BookingEvent.Kind.PLANNED, f"{len(times)} candidate time(s), {viable} with a full band free."
+            booking,
+            BookingEvent.Kind.PLANNED,
+            f"{len(times)} candidate time(s), {viable} with a full band free.",
+            at=now,
         )
         _offer_first_viable_time(booking, times, now, roster)
 
@@ -58,7 +61,7 @@ def _plan_candidate_times(booking: Booking, now: dt.datetime) -> tuple[list[Cand
     )
     if not any(t.viable for t in times):
         reason = no_viable_time_reason(booking=booking, sessions=sessions, roster=roster)
-        booking_needs_attention(booking=booking, reason=reason)
+        booking_needs_attention(booking=booking, reason=reason, now=now)
     return times, roster
 
 
@@ -101,7 +104,7 @@ def booking_move_on(*, booking: Booking, now: dt.datetime) -> None:
         _drop_time(booking, old)
     later = list(booking.candidate_times.filter(rank__gt=old.rank if old else 0).order_by("rank"))
     if not booking_offer_from(booking=booking, times=later, now=now):
-        booking_needs_attention(booking=booking, reason=_exhausted_reason(booking))
+        booking_needs_attention(booking=booking, reason=_exhausted_reason(booking), now=now)
         return
     new = booking.current_time
     if new is None:  # booking_offer_from sets it whenever it returns True
@@ -110,54 +113,41 @@ def booking_move_on(*, booking: Booking, now: dt.datetime) -> None:
         booking,
         BookingEvent.Kind.MOVED_ON,
         f"Moved to option {new.rank}: nobody left at option {old.rank if old else '-'}.",
+        at=now,
     )
 
 
 def _drop_time(booking: Booking, time: CandidateTime) -> None:
-    studio = booking.studio.name
-    open_offers = Message.objects.filter(booking=booking, candidate_time=time, kind=Message.Kind.OFFER, status__in=OPEN)
-    offers_void(
-        offers=open_offers,
-        courtesy=lambda offer: time_dropped_text(
-            studio_name=studio, start=time.starts_at, end=time.ends_at, zone=offer.musician.time_zone
+    """Nobody is left for a seat at this time: its open offers end, and whoever said YES hears it is off."""
+    offers_void(offers=open_offers(booking).filter(candidate_time=time), courtesy=time_dropped_courtesy)
+    fills_text(
+        booking=booking,
+        time=time,
+        purpose=Message.Purpose.NOTICE,
+        body=lambda fill: time_dropped_text(
+            studio_name=booking.studio.name, start=time.starts_at, end=time.ends_at, zone=fill.musician.time_zone
         ),
     )
-    for fill in Fill.objects.filter(candidate_time=time).select_related("musician"):
-        _tell_yes_holder_time_dropped(booking, time, fill)
 
 
-def _tell_yes_holder_time_dropped(booking: Booking, time: CandidateTime, fill: Fill) -> None:
-    if fill.musician.can_be_texted:
-        message_queue(
-            kind=Message.Kind.NOTICE,
-            to_phone=fill.musician.phone,
-            body=time_dropped_text(
-                studio_name=booking.studio.name,
-                start=time.starts_at,
-                end=time.ends_at,
-                zone=fill.musician.time_zone,
-            ),
-            musician=fill.musician,
-            booking=booking,
-        )
-
-
-def booking_needs_attention(*, booking: Booking, reason: str) -> None:
+def booking_needs_attention(*, booking: Booking, reason: str, now: dt.datetime) -> None:
     """Stop offering and text the manager, once: only the first transition alerts."""
     moved = Booking.objects.filter(pk=booking.pk, status=Booking.Status.OFFERING).update(
         status=Booking.Status.NEEDS_ATTENTION, attention_reason=reason
     )
     booking.status, booking.attention_reason = Booking.Status.NEEDS_ATTENTION, reason
     if moved:
-        booking_log(booking, BookingEvent.Kind.NEEDS_ATTENTION, reason)
+        booking_log(booking, BookingEvent.Kind.NEEDS_ATTENTION, reason, at=now)
         manager_alert(studio=booking.studio, body=manager_help_text(booking=booking, reason=reason), booking=booking)
 
 
 def _exhausted_reason(booking: Booking) -> str:
-    answers = Message.objects.filter(booking=booking, kind=Message.Kind.OFFER).values_list("musician__name", "status")
-    said_no = sorted({name for name, status in answers if status == Message.Status.DECLINED})
-    silent = sorted({name for name, status in answers if status in (*OPEN, Message.Status.VOIDED)} - set(said_no))
-    failed = sorted({name for name, status in answers if status == Message.Status.FAILED})
+    answers = Offer.objects.filter(booking=booking).values_list("musician__name", "status")
+    said_no = sorted({name for name, status in answers if status == Offer.Status.DECLINED})
+    silent = sorted(
+        {name for name, status in answers if status in (Offer.Status.OPEN, Offer.Status.VOIDED)} - set(said_no)
+    )
+    failed = sorted({name for name, status in answers if status == Offer.Status.UNDELIVERABLE})
     parts = ["No musicians left to ask at any of the client's times."]
     parts.append(f"Said no: {', '.join(said_no) or 'nobody'}.")
     parts.append(f"No answer: {', '.join(silent) or 'nobody'}.")

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from workflow.queueing import queue_now
+from core.queueing import queue_now
 
 from .engine import booking_move_on
 from .history import booking_log
@@ -42,9 +42,7 @@ def booking_escalate(*, booking_id: int, now: dt.datetime | None = None, force: 
     """
     now = now or timezone.now()
     with transaction.atomic():
-        booking = (
-            Booking.objects.select_for_update(of=("self",)).select_related("studio", "current_time").get(pk=booking_id)
-        )
+        booking = Booking.objects.locked(booking_id)
         if booking.status != Booking.Status.OFFERING or not (force or _is_due(booking, now)):
             return False
         _escalate(booking, now)
@@ -76,7 +74,7 @@ def _escalate(booking: Booking, now: dt.datetime) -> None:
     offers_send(booking=booking, time=time, picks=list(nexts.items()), now=now)
     if nexts:
         asked = ", ".join(f"{musician.name} for {seat}" for seat, musician in nexts.items())
-        booking_log(booking, BookingEvent.Kind.ESCALATED, f"Asked {asked}.")
+        booking_log(booking, BookingEvent.Kind.ESCALATED, f"Asked {asked}.", at=now)
     if not nexts:
         # Every seat is filled, yet not confirmed: cannot happen; keep the sweep from spinning on it.
         Booking.objects.filter(pk=booking.pk).update(last_offer_at=now)
@@ -84,7 +82,6 @@ def _escalate(booking: Booking, now: dt.datetime) -> None:
 
 def sweep_due_offers(*, now: dt.datetime | None = None) -> list[int]:
     """Queue one escalation task per due booking. Returns the ids queued."""
-    from .tasks import escalate_booking
 
     due = bookings_due(now=now or timezone.now())
-    return [booking_id for booking_id in due if queue_now(escalate_booking, booking_id)]
+    return [booking_id for booking_id in due if queue_now("bookings.tasks.escalate_booking", booking_id)]

@@ -14,16 +14,16 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from messaging.services import manager_alert
+from core.links import admin_url
+from core.queueing import queue_after_commit
 from musicians.models import Instrument
 from musicians.selectors import instrument_catalog
 from scheduling.models import Studio
 from scheduling.services import studio_get_or_create_default
-from workflow.links import admin_url
-from workflow.queueing import queue_after_commit
 
 from .models import Booking, InboundEmail, RequestedWindow, Seat
 from .parsing import Envelope, EnvelopeError, OrderParseError, ParsedOrder, parse_order, read_envelope
+from .texting import manager_alert
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ def _reject_unparseable(
     inbound_email.errors = errors
     inbound_email.save()
     if alert:
-        manager_alert(studio=studio, body=_unparseable_alert(inbound_email), inbound_email=inbound_email)
+        manager_alert(studio=studio, body=_unparseable_alert(inbound_email))
     return IntakeOutcome(inbound_email, errors=errors)
 
 
@@ -200,9 +200,8 @@ def booking_create_from_order(
 
 
 def _start_engine_on_commit(booking: Booking) -> None:
-    from .tasks import start_booking  # tasks import services, not the other way round
 
-    queue_after_commit(start_booking, booking.pk)
+    queue_after_commit("bookings.tasks.start_booking", booking.pk)
 
 
 def _json_safe(value: object) -> object:

@@ -9,17 +9,16 @@ from django.utils import timezone
 
 from messaging.models import Message
 from messaging.services import message_queue
-from messaging.texts import filled_courtesy_text
 from musicians.models import Musician
 from scheduling.intervals import Interval
 
 from .cancellation import booking_cancel
-from .confirmation import booking_confirm
+from .confirmation import seat_fill
 from .escalation import booking_escalate
 from .history import booking_log
 from .intake import IntakeOutcome, inbound_email_reparse_order
-from .models import Booking, BookingEvent, Fill, InboundEmail, Seat
-from .offers import OPEN, offers_void
+from .models import Booking, BookingEvent, BookingText, CandidateTime, Fill, InboundEmail, Offer, Seat
+from .offers import offers_void, seat_taken_courtesy
 from .planning import holds_elsewhere
 
 
@@ -27,56 +26,56 @@ class ActionRefused(Exception):
     """The action does not apply to the booking as it is now; the message says why."""
 
 
-def _locked(booking_id: int) -> Booking:
-    bookings = Booking.objects.select_for_update(of=("self",)).select_related("studio", "current_time")
-    return bookings.get(pk=booking_id)
-
-
-def manager_cancel(*, booking_id: int, actor: str) -> None:
-    if not booking_cancel(booking_id=booking_id, actor=actor):
+def manager_cancel(*, booking_id: int, actor: str, now: dt.datetime | None = None) -> None:
+    if not booking_cancel(booking_id=booking_id, actor=actor, now=now):
         raise ActionRefused("This booking is already cancelled.")
 
 
-def manager_escalate_now(*, booking_id: int, actor: str) -> None:
+def manager_escalate_now(*, booking_id: int, actor: str, now: dt.datetime | None = None) -> None:
+    now = now or timezone.now()
     booking = Booking.objects.get(pk=booking_id)
     if booking.status != Booking.Status.OFFERING:
         raise ActionRefused(f"Only a booking still offering can move on; this one is {booking.get_status_display()}.")
-    booking_escalate(booking_id=booking_id, force=True)
-    booking_log(booking, BookingEvent.Kind.ESCALATED, "Escalated now, by hand.", actor=actor)
+    booking_escalate(booking_id=booking_id, force=True, now=now)
+    booking_log(booking, BookingEvent.Kind.ESCALATED, "Escalated now, by hand.", actor=actor, at=now)
 
 
-def manager_pause(*, booking_id: int, actor: str, paused: bool) -> None:
+def manager_pause(*, booking_id: int, actor: str, paused: bool, now: dt.datetime | None = None) -> None:
+    now = now or timezone.now()
     with transaction.atomic():
-        booking = _locked(booking_id)
+        booking = Booking.objects.locked(booking_id)
         if booking.escalation_paused == paused:
             raise ActionRefused("Escalation is already paused." if paused else "Escalation is not paused.")
         Booking.objects.filter(pk=booking.pk).update(escalation_paused=paused)
         kind = BookingEvent.Kind.PAUSED if paused else BookingEvent.Kind.RESUMED
-        booking_log(
-            booking, kind, "The sweep leaves it alone." if paused else "The sweep picks it up again.", actor=actor
-        )
+        summary = "The sweep leaves it alone." if paused else "The sweep picks it up again."
+        booking_log(booking, kind, summary, actor=actor, at=now)
 
 
 def manager_assign(
     *, booking_id: int, seat_id: int, musician_id: int, actor: str, now: dt.datetime | None = None
 ) -> None:
-    """Put a musician in a seat at the current time (the manager spoke to them)."""
+    """Put a musician in a seat at the current time (the manager spoke to them).
+
+    Their own open offer for the seat, if they have one, counts as their YES.
+    """
     now = now or timezone.now()
     with transaction.atomic():
-        booking = _locked(booking_id)
+        booking = Booking.objects.locked(booking_id)
         seat = Seat.objects.select_related("instrument").get(pk=seat_id, booking=booking)
         musician = Musician.objects.select_for_update().get(pk=musician_id)
         time = _assignable_time(booking, seat, musician)
         if holds_elsewhere(booking=booking, span=Interval(time.starts_at, time.ends_at)).get(musician.pk):
             raise ActionRefused(f"{musician.name} is booked elsewhere at that time.")
-        Fill.objects.create(seat=seat, candidate_time=time, musician=musician)
-        _void_seat_offers(booking, seat, time, taken_by=musician)
-        booking_log(booking, BookingEvent.Kind.ASSIGNED, f"{musician.name} put on {seat} by hand.", actor=actor)
-        if not booking.seats.exclude(fills__candidate_time=time).exists():
-            booking_confirm(booking=booking, time=time, now=now)
+        asked = Offer.objects.filter(seat=seat, candidate_time=time, status=Offer.Status.OPEN)
+        # Taken out of the flow by hand: whoever else was being asked for the seat hears at once.
+        offers_void(offers=asked.exclude(musician=musician), courtesy=seat_taken_courtesy)
+        offer = asked.filter(musician=musician).first()
+        booking_log(booking, BookingEvent.Kind.ASSIGNED, f"{musician.name} put on {seat} by hand.", actor=actor, at=now)
+        seat_fill(booking=booking, seat=seat, time=time, musician=musician, offer=offer, now=now)
 
 
-def _assignable_time(booking: Booking, seat: Seat, musician: Musician):
+def _assignable_time(booking: Booking, seat: Seat, musician: Musician) -> CandidateTime:
     time = booking.current_time
     if booking.status != Booking.Status.OFFERING or time is None:
         raise ActionRefused("Seats can be assigned only while the booking is offering a time.")
@@ -89,25 +88,16 @@ def _assignable_time(booking: Booking, seat: Seat, musician: Musician):
     return time
 
 
-def _void_seat_offers(booking: Booking, seat: Seat, time, taken_by: Musician) -> None:
-    others = Message.objects.filter(kind=Message.Kind.OFFER, seat=seat, candidate_time=time, status__in=OPEN)
-    studio = booking.studio.name
-    offers_void(
-        offers=others.exclude(musician=taken_by),
-        courtesy=lambda offer: filled_courtesy_text(
-            studio_name=studio, instrument=seat.instrument.name, start=time.starts_at, end=time.ends_at,
-            zone=offer.musician.time_zone,
-        ),
-    )  # fmt: skip
-    others.filter(musician=taken_by).update(status=Message.Status.ACCEPTED, answered_at=timezone.now())
-
-
-def manager_resend(*, message_id: int, actor: str) -> Message:
+def manager_resend(*, message_id: int, actor: str, now: dt.datetime | None = None) -> Message:
     """Send a failed text again, as a new text (the failed one stays as it was, for the record)."""
-    failed = Message.objects.select_related("booking").get(pk=message_id)
+    now = now or timezone.now()
+    link = BookingText.objects.select_related("booking", "message__musician").filter(message_id=message_id).first()
+    if link is None:
+        raise ActionRefused("That text is not one of this booking's.")
+    failed, booking = link.message, link.booking
     if failed.status != Message.Status.FAILED:
         raise ActionRefused("Only a failed text can be sent again.")
-    if failed.kind == Message.Kind.OFFER:
+    if failed.purpose == Message.Purpose.OFFER:
         raise ActionRefused(
             "A failed offer has already moved on to the next musician; assign the seat by hand instead."
         )
@@ -115,22 +105,26 @@ def manager_resend(*, message_id: int, actor: str) -> Message:
         raise ActionRefused(f"{failed.musician.name} opted out (STOP): they cannot be texted.")
     with transaction.atomic():
         again = message_queue(
-            kind=failed.kind, to_phone=failed.to_phone, body=failed.body, musician=failed.musician,
-            booking=failed.booking, seat=failed.seat, candidate_time=failed.candidate_time,
-        )  # fmt: skip
-        if failed.booking:
-            booking_log(failed.booking, BookingEvent.Kind.RESENT, f"Resent: {failed.body[:80]}", actor=actor)
+            purpose=failed.purpose, to_phone=failed.to_phone, body=failed.body, musician=failed.musician
+        )
+        BookingText.objects.create(booking=booking, message=again)
+        booking_log(booking, BookingEvent.Kind.RESENT, f"Resent: {failed.body[:80]}", actor=actor, at=now)
     return again
 
 
-def manager_reparse(*, inbound_email_id: int, actor: str) -> IntakeOutcome:
+def manager_reparse(*, inbound_email_id: int, actor: str, now: dt.datetime | None = None) -> IntakeOutcome:
     """Read a stored email again (after fixing the roster or the instrument aliases)."""
+    now = now or timezone.now()
     email = InboundEmail.objects.get(pk=inbound_email_id)
     if email.status != InboundEmail.Status.UNPARSEABLE:
         raise ActionRefused("Only an email that could not be read can be read again.")
     outcome = inbound_email_reparse_order(inbound_email=email)
     if outcome.booking is not None:
         booking_log(
-            outcome.booking, BookingEvent.Kind.REPARSED, f"Made from email #{email.pk}, read again.", actor=actor
+            outcome.booking,
+            BookingEvent.Kind.REPARSED,
+            f"Made from email #{email.pk}, read again.",
+            actor=actor,
+            at=now,
         )
     return outcome

@@ -40,6 +40,16 @@ class InboundEmail(models.Model):
         return f"#{self.pk} {self.subject or '(no subject)'}"
 
 
+class BookingQuerySet(models.QuerySet["Booking"]):
+    def locked(self, pk: int) -> "Booking":
+        """The booking with its row locked until the transaction ends (call inside one).
+
+        Every change to a booking (an answer, the sweep, the manager, a cancel)
+        takes this lock first, so changes to one booking happen one at a time.
+        """
+        return self.select_for_update(of=("self",)).select_related("studio", "current_time").get(pk=pk)
+
+
 class Booking(models.Model):
     class Status(models.TextChoices):
         OFFERING = "offering", "Offering"
@@ -88,9 +98,13 @@ class Booking(models.Model):
 
     calendar_sync = models.CharField(max_length=10, choices=CalendarSync.choices, blank=True, default="")
     calendar_error = models.TextField(blank=True, help_text="The calendar provider's last error.")
+    calendar_sync_queued_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the calendar write was last queued; the relay queues it again later."
+    )
     escalation_paused = models.BooleanField(default=False, help_text="The sweep leaves this booking alone.")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BookingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -168,7 +182,12 @@ class Fill(models.Model):
     candidate_time = models.ForeignKey(CandidateTime, on_delete=models.CASCADE, related_name="fills")
     musician = models.ForeignKey("musicians.Musician", on_delete=models.PROTECT, related_name="fills")
     offer = models.OneToOneField(
-        "messaging.Message", null=True, blank=True, on_delete=models.PROTECT, related_name="fill"
+        "Offer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="fill",
+        help_text="Empty: assigned by hand.",
     )
     filled_at = models.DateTimeField(auto_now_add=True)
 
@@ -182,6 +201,72 @@ class Fill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.musician} on {self.seat}"
+
+
+class Offer(models.Model):
+    """One seat of one booking at one candidate time, asked of one musician.
+
+    The seed's "messages table" (musician, option, booking, booking time,
+    instrument) is this row; the text that carried it is `message`.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        LATE = "late", "Late (seat already taken)"
+        VOIDED = "voided", "Voided"
+        UNDELIVERABLE = "undeliverable", "Undeliverable (the text failed)"
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="offers")
+    seat = models.ForeignKey(Seat, on_delete=models.CASCADE, related_name="offers")
+    candidate_time = models.ForeignKey(CandidateTime, on_delete=models.CASCADE, related_name="offers")
+    musician = models.ForeignKey("musicians.Musician", on_delete=models.PROTECT, related_name="offers")
+    token = models.CharField(max_length=32, unique=True, help_text="The secret in the offer's YES/NO links.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True)
+    message = models.OneToOneField(
+        "messaging.Message",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="offer",
+        help_text="The text that carried the offer.",
+    )
+    created_at = models.DateTimeField(db_index=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["booking", "created_at", "pk"]
+        constraints = [
+            # A musician is offered a seat at a time once, however often the sweep runs.
+            models.UniqueConstraint(
+                fields=["seat", "candidate_time", "musician"], name="offer_asked_once_per_seat_time_and_musician"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seat} at option {self.candidate_time.rank} to {self.musician} ({self.status})"
+
+    @property
+    def option(self) -> int:
+        """The seed's "option": the time's position in the plan."""
+        return self.candidate_time.rank
+
+
+class BookingText(models.Model):
+    """A text sent about a booking (offers, confirmations, notices, alerts, replies).
+
+    The booking's side of the link: messaging.Message knows nothing of bookings.
+    """
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="texts")
+    message = models.OneToOneField("messaging.Message", on_delete=models.PROTECT, related_name="booking_text")
+
+    class Meta:
+        ordering = ["booking", "message"]
+
+    def __str__(self) -> str:
+        return f"Text {self.message_id} about booking {self.booking_id}"
 
 
 class BookingEvent(models.Model):

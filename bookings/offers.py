@@ -1,44 +1,43 @@
-"""Offers: the texts that ask one musician to take one seat at one time."""
+"""Offers: one seat at one time asked of one musician, and the text that carries it."""
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 
-from django.db.models import Q
-from django.utils import timezone
+from django.db.models import Q, QuerySet
 
 from messaging.models import Message
-from messaging.services import message_queue
-from messaging.texts import offer_text
+from messaging.services import Draft, messages_queue
 from musicians.models import Musician
 from scheduling.intervals import Interval
 from scheduling.plan import SeatNeed
 
-from .models import Booking, CandidateTime, Fill, Seat
+from .models import Booking, CandidateTime, Fill, Offer, Seat
 from .planning import booking_roster
+from .texting import booking_text_send
+from .texts import cancelled_text, filled_courtesy_text, offer_text, time_dropped_text
 
-OPEN = [Message.Status.QUEUED, Message.Status.SENT, Message.Status.DELIVERED]
 
+def offer_standing(offer: Offer, *, now: dt.datetime) -> str:
+    """Where the offer stands for the musician now: an Offer.Status value.
 
-def offer_state(offer: Message, *, now: dt.datetime | None = None) -> str:
-    """What the musician's page says: open, accepted, declined, late (the seat went to
-    someone else) or ended (withdrawn: the booking moved on, was cancelled, or the time passed)."""
-    answered: dict[str, str] = {
-        Message.Status.ACCEPTED: "accepted",
-        Message.Status.DECLINED: "declined",
-        Message.Status.LATE: "late",
-    }
-    if offer.status in answered:
-        return answered[offer.status]
-    booking, seat, time, _ = offer.offer_parts()
-    still_open = (
-        offer.status in OPEN
+    An offer still marked open has ended if its booking moved on, was confirmed
+    or cancelled, or its time has passed: it reads as LATE when someone else
+    took the seat at that time, VOIDED otherwise. So does a voided one.
+    """
+    if offer.status not in (Offer.Status.OPEN, Offer.Status.VOIDED):
+        return offer.status
+    booking, time = offer.booking, offer.candidate_time
+    live = (
+        offer.status == Offer.Status.OPEN
         and booking.status == Booking.Status.OFFERING
         and booking.current_time_id == time.pk
-        and time.starts_at > (now or timezone.now())
+        and time.starts_at > now
     )
-    if still_open:
-        return "open"
-    return "late" if Fill.objects.filter(seat=seat, candidate_time=time).exists() else "ended"
+    if live:
+        return Offer.Status.OPEN
+    taken = Fill.objects.filter(seat_id=offer.seat_id, candidate_time=time).exists()
+    return Offer.Status.LATE if taken else Offer.Status.VOIDED
 
 
 def new_offer_token() -> str:
@@ -46,26 +45,33 @@ def new_offer_token() -> str:
     return secrets.token_urlsafe(12)
 
 
-def offer_send(*, booking: Booking, seat: Seat, time: CandidateTime, musician: Musician, now: dt.datetime) -> Message:
-    """Text one musician an offer for one seat at one time. Caller holds the booking lock."""
-    [offer] = offers_send(booking=booking, time=time, picks=[(seat, musician)], now=now)
-    return offer
-
-
 def offers_send(
     *, booking: Booking, time: CandidateTime, picks: list[tuple[Seat, Musician]], now: dt.datetime
-) -> list[Message]:
-    """Text each (seat, musician) its offer, then start the sweep's wait once for them all."""
-    offers = [_offer_queue(booking, seat, time, musician) for seat, musician in picks]
-    if offers:
-        Booking.objects.filter(pk=booking.pk).update(last_offer_at=now)
-        booking.last_offer_at = now
+) -> list[Offer]:
+    """Offer each (seat, musician) its seat at `time`, then start the sweep's wait once for them all.
+
+    Caller holds the booking lock.
+    """
+    if not picks:
+        return []
+    tokens = [new_offer_token() for _ in picks]
+    drafts = [
+        Draft(Message.Purpose.OFFER, musician.phone, _offer_body(booking, seat, time, musician, token), musician)
+        for (seat, musician), token in zip(picks, tokens, strict=True)
+    ]
+    messages = messages_queue(drafts)  # one insert for the texts, one for the offers, however many
+    offers = Offer.objects.bulk_create(
+        Offer(booking=booking, seat=seat, candidate_time=time, musician=musician, token=token, message=message,
+              created_at=now)
+        for (seat, musician), token, message in zip(picks, tokens, messages, strict=True)
+    )  # fmt: skip
+    Booking.objects.filter(pk=booking.pk).update(last_offer_at=now)
+    booking.last_offer_at = now
     return offers
 
 
-def _offer_queue(booking: Booking, seat: Seat, time: CandidateTime, musician: Musician) -> Message:
-    token = new_offer_token()
-    body = offer_text(
+def _offer_body(booking: Booking, seat: Seat, time: CandidateTime, musician: Musician, token: str) -> str:
+    return offer_text(
         studio_name=booking.studio.name,
         instrument=seat.instrument.name,
         song=booking.song_title,
@@ -74,20 +80,9 @@ def _offer_queue(booking: Booking, seat: Seat, time: CandidateTime, musician: Mu
         zone=musician.time_zone,
         token=token,
     )
-    return message_queue(
-        kind=Message.Kind.OFFER,
-        to_phone=musician.phone,
-        body=body,
-        musician=musician,
-        booking=booking,
-        seat=seat,
-        candidate_time=time,
-        option=time.rank,
-        token=token,
-    )
 
 
-def group_send(*, booking: Booking, time: CandidateTime, lineup: dict[int, int], now: dt.datetime) -> list[Message]:
+def group_send(*, booking: Booking, time: CandidateTime, lineup: dict[int, int], now: dt.datetime) -> list[Offer]:
     """The first offers at a time: one per seat, to the musician the plan picked."""
     seats = Seat.objects.select_related("instrument").in_bulk(list(lineup))
     musicians = Musician.objects.in_bulk(list(lineup.values()))
@@ -111,27 +106,54 @@ def seat_next_musician(*, booking: Booking, seat: Seat, time: CandidateTime, now
 
 
 def _asked_or_busy_here(*, booking: Booking, seat: Seat, time: CandidateTime) -> set[int]:
-    asked = Message.objects.filter(kind=Message.Kind.OFFER, seat=seat, candidate_time=time).values_list(
-        "musician_id", flat=True
-    )
-    other_offers = (
-        Message.objects.filter(kind=Message.Kind.OFFER, booking=booking, candidate_time=time, status__in=OPEN)
-        .filter(~Q(seat=seat))
-        .values_list("musician_id", flat=True)
-    )
+    """Asked for this seat at this time already, or being asked for another seat of it."""
+    asked_here = Q(seat=seat) | Q(status=Offer.Status.OPEN)
+    asked = Offer.objects.filter(asked_here, booking=booking, candidate_time=time).values_list("musician_id", flat=True)
     holding = Fill.objects.filter(candidate_time=time).values_list("musician_id", flat=True)
-    return set(asked) | set(other_offers) | set(holding)
+    return set(asked) | set(holding)
 
 
-def offers_void(*, offers, courtesy) -> None:
-    """End open offers, each with a short courtesy text built by `courtesy(offer)`."""
-    for offer in offers.select_related("musician", "seat__instrument", "candidate_time"):
-        updated = Message.objects.filter(pk=offer.pk, status__in=OPEN).update(status=Message.Status.VOIDED)
-        if updated and offer.musician.can_be_texted:
-            message_queue(
-                kind=Message.Kind.NOTICE,
-                to_phone=offer.musician.phone,
-                body=courtesy(offer),
-                musician=offer.musician,
-                booking_id=offer.booking_id,
+def open_offers(booking: Booking) -> QuerySet[Offer]:
+    return Offer.objects.filter(booking=booking, status=Offer.Status.OPEN)
+
+
+def offers_void(*, offers: QuerySet[Offer], courtesy: Callable[[Offer], str]) -> int:
+    """End open offers, each with a short courtesy text built by `courtesy(offer)`. Returns how many."""
+    voided = 0
+    for offer in offers.select_related("booking__studio", "musician", "seat__instrument", "candidate_time"):
+        if not Offer.objects.filter(pk=offer.pk, status=Offer.Status.OPEN).update(status=Offer.Status.VOIDED):
+            continue
+        voided += 1
+        if offer.musician.can_be_texted:
+            booking_text_send(
+                booking=offer.booking, musician=offer.musician, purpose=Message.Purpose.NOTICE, body=courtesy(offer)
             )
+    return voided
+
+
+# The courtesy texts an ended offer gets, by why it ended.
+
+
+def seat_taken_courtesy(offer: Offer) -> str:
+    time = offer.candidate_time
+    return filled_courtesy_text(
+        studio_name=offer.booking.studio.name,
+        instrument=offer.seat.instrument.name,
+        start=time.starts_at,
+        end=time.ends_at,
+        zone=offer.musician.time_zone,
+    )
+
+
+def time_dropped_courtesy(offer: Offer) -> str:
+    time = offer.candidate_time
+    return time_dropped_text(
+        studio_name=offer.booking.studio.name, start=time.starts_at, end=time.ends_at, zone=offer.musician.time_zone
+    )
+
+
+def cancelled_courtesy(offer: Offer) -> str:
+    time = offer.candidate_time
+    return cancelled_text(
+        studio_name=offer.booking.studio.name, start=time.starts_at, end=time.ends_at, zone=offer.musician.time_zone
+    )

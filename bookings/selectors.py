@@ -4,17 +4,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from core.timefmt import format_moment
 from messaging.models import Message
-from messaging.timefmt import format_moment
 from musicians.models import Musician
 from scheduling.availability import Player, unavailable_reason
 from scheduling.intervals import Interval
 from scheduling.plan import days_since
 
-from .models import Booking, BookingEvent, CandidateTime, Fill, Seat
+from .models import Booking, BookingEvent, CandidateTime, Fill, Offer, Seat
 from .planning import booking_roster, seat_needs
 
 BOARD_SIZE = 200
@@ -24,6 +24,11 @@ def _count(queryset: QuerySet, per: str) -> Coalesce:
     """How many rows of `queryset` belong to the outer booking, as one correlated subquery."""
     grouped = queryset.order_by().values(per).annotate(n=Count("pk")).values("n")[:1]
     return Coalesce(Subquery(grouped), Value(0))
+
+
+def about_booking(booking: object) -> Q:
+    """Texts about a booking: its offers' texts and the rest (BookingText); `booking` may be an OuterRef."""
+    return Q(offer__booking=booking) | Q(booking_text__booking=booking)
 
 
 def board_bookings(*, now: dt.datetime) -> list[Booking]:
@@ -36,7 +41,7 @@ def board_bookings(*, now: dt.datetime) -> list[Booking]:
     )
     seats = Seat.objects.filter(booking=OuterRef("pk"))
     filled = Fill.objects.filter(seat__booking=OuterRef("pk"), candidate_time=OuterRef("current_time"))
-    failed = Message.objects.filter(booking=OuterRef("pk"), status=Message.Status.FAILED)
+    failed = Message.objects.filter(about_booking(OuterRef("pk")), status=Message.Status.FAILED)
     times = CandidateTime.objects.filter(booking=OuterRef("pk"))
     return list(
         Booking.objects.select_related("current_time", "studio")
@@ -44,7 +49,7 @@ def board_bookings(*, now: dt.datetime) -> list[Booking]:
             group=group,
             seat_count=_count(seats, "booking"),
             filled_count=_count(filled, "seat__booking"),
-            failed_texts=_count(failed, "booking"),
+            failed_texts=Coalesce(Subquery(failed.order_by().values(n=Func("pk", function="COUNT"))[:1]), Value(0)),
             time_count=_count(times, "booking"),
         )
         .order_by("group", "-created_at")[:BOARD_SIZE]
@@ -83,11 +88,17 @@ class TimelineEntry:
 
 
 @dataclass
+class TextRow:
+    message: Message
+    offer: Offer | None = None
+
+
+@dataclass
 class BookingView:
     booking: Booking
     times: list[CandidateTime]
     seats: list[SeatView]
-    messages: list[Message]
+    messages: list[TextRow]
     timeline: list[TimelineEntry]
     next_step: str
     week: list[tuple[dt.date, list[Booking]]]
@@ -96,24 +107,31 @@ class BookingView:
 def booking_view(*, booking_id: int, now: dt.datetime) -> BookingView:
     booking = Booking.objects.select_related("studio", "current_time", "inbound_email").get(pk=booking_id)
     times = list(booking.candidate_times.order_by("rank"))
-    messages = list(
-        Message.objects.filter(booking=booking)
-        .select_related("musician", "seat__instrument", "candidate_time")
-        .order_by("created_at", "pk")
-    )
+    messages = _texts(booking)
+    offers = [row.offer for row in messages if row.offer is not None]
     events = list(BookingEvent.objects.filter(booking=booking))
     return BookingView(
         booking=booking,
         times=times,
-        seats=_seats(booking, messages, now),
+        seats=_seats(booking, offers, now),
         messages=messages,
-        timeline=_timeline(events, messages),
+        timeline=_timeline(events, messages, offers),
         next_step=_next_step(booking, now),
         week=_week(booking),
     )
 
 
-def _seats(booking: Booking, messages: list[Message], now: dt.datetime) -> list[SeatView]:
+def _texts(booking: Booking) -> list[TextRow]:
+    """The booking's texts, oldest first, each with the offer it carried (if any), in one query."""
+    texts = (
+        Message.objects.filter(about_booking(booking))
+        .select_related("musician", "offer__seat__instrument", "offer__candidate_time", "offer__musician")
+        .order_by("created_at", "pk")
+    )
+    return [TextRow(text, getattr(text, "offer", None)) for text in texts]
+
+
+def _seats(booking: Booking, offers: list[Offer], now: dt.datetime) -> list[SeatView]:
     time = booking.current_time
     seats = list(Seat.objects.filter(booking=booking).select_related("instrument"))
     views = {seat.pk: SeatView(seat) for seat in seats}
@@ -123,10 +141,10 @@ def _seats(booking: Booking, messages: list[Message], now: dt.datetime) -> list[
         views[fill.seat_id].filled_by = fill.musician.name
     session = Interval(time.starts_at, time.ends_at)
     roster = booking_roster(booking=booking, seats=seat_needs(booking), span=session, now=now)
-    offers = {(m.seat_id, m.musician_id): m.get_status_display() for m in messages if m.candidate_time_id == time.pk}
+    asked = {(o.seat_id, o.musician_id): o.get_status_display() for o in offers if o.candidate_time_id == time.pk}
     for seat in seats:
         players = [p for p in roster.ranked if seat.instrument_id in p.instrument_ids]
-        views[seat.pk].ranked = [_candidate(p, session, now, offers.get((seat.pk, p.id), "")) for p in players]
+        views[seat.pk].ranked = [_candidate(p, session, now, asked.get((seat.pk, p.id), "")) for p in players]
     _add_left_out(views, seats)
     return list(views.values())
 
@@ -151,13 +169,18 @@ def _add_left_out(views: dict[int, SeatView], seats: list[Seat]) -> None:
                 views[seat.pk].ranked.append(Candidate(name, None, reason))
 
 
-def _timeline(events: list[BookingEvent], messages: list[Message]) -> list[TimelineEntry]:
+def _timeline(events: list[BookingEvent], texts: list[TextRow], offers: list[Offer]) -> list[TimelineEntry]:
     entries = [TimelineEntry(e.at, e.summary, e.actor, e.kind) for e in events]
-    for m in messages:
+    for m in (row.message for row in texts):
         who = m.musician.name if m.musician else m.to_phone
-        entries.append(TimelineEntry(m.created_at, f"{m.get_kind_display()} texted", who, "text"))
-        if m.answered_at:
-            entries.append(TimelineEntry(m.answered_at, f"Answered: {m.get_status_display()}", who, "answer"))
+        entries.append(TimelineEntry(m.created_at, f"{m.get_purpose_display()} texted", who, "text"))
+    for offer in offers:
+        if offer.answered_at:
+            entries.append(
+                TimelineEntry(
+                    offer.answered_at, f"Answered: {offer.get_status_display()}", offer.musician.name, "answer"
+                )
+            )
     return sorted(entries, key=lambda entry: entry.at)
 
 

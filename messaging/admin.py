@@ -5,29 +5,20 @@ from .models import InboundText, Message
 
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
-    list_display = [
-        "created_at",
-        "kind",
-        "to_phone",
-        "musician",
-        "booking",
-        "seat",
-        "option",
-        "status",
-        "sent_at",
-    ]
-    list_filter = ["kind", "status"]
-    search_fields = ["to_phone", "body", "musician__name", "provider_id", "booking__client_name"]
-    list_select_related = ["musician", "booking", "seat__instrument"]
+    """Every text sent, with what became of it. Read-only: texts are sent by the workflow."""
+
+    list_display = ["created_at", "purpose", "to_phone", "musician", "status", "attempts", "sent_at"]
+    list_filter = ["purpose", "status"]
+    search_fields = ["to_phone", "body", "musician__name", "provider_id"]
+    list_select_related = ["musician"]
     date_hierarchy = "created_at"
     readonly_fields = [
-        "kind", "status", "to_phone", "body", "musician", "booking", "candidate_time", "seat", "option",
-        "inbound_email", "provider_id", "error", "created_at", "send_started_at", "sent_at",
-        "delivered_at", "answered_at",
+        "purpose", "status", "to_phone", "body", "musician", "provider_id", "error", "attempts",
+        "created_at", "send_started_at", "sent_at", "delivered_at",
     ]  # fmt: skip
 
     def has_add_permission(self, request, obj=None) -> bool:
-        return False  # texts are sent by the workflow, not typed in the admin
+        return False
 
 
 @admin.register(InboundText)

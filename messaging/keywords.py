@@ -1,37 +1,33 @@
-"""What a musician's text says: a keyword, and for YES/NO maybe which offer."""
+"""The keywords messaging answers itself: the carriers' opt-out words, START and HELP.
 
-import re
-from dataclasses import dataclass
+Anything else a musician texts (YES, NO, "running late") belongs to whoever sent
+them the text it answers; messaging hands it on through `messaging.listeners`.
+"""
+
+import enum
 
 STOP_WORDS = {"stop", "stopall", "quit", "end", "revoke", "opt out", "optout", "cancel", "unsubscribe"}
 START_WORDS = {"start", "unstop", "yes start"}
 HELP_WORDS = {"help", "info"}
-YES_WORDS = {"yes", "y", "yeah", "yep", "ok", "okay", "sure"}
-NO_WORDS = {"no", "n", "nope", "nah"}
-
-# "YES", "yes!", "Y 2", "no #1", "YES, 2"
-ANSWER = re.compile(r"^(?P<word>[a-z]+)[\s!.,#:-]*(?P<number>\d{1,3})?[\s!.]*$")
 
 
-@dataclass(frozen=True)
-class Reply:
-    keyword: str  # "stop", "start", "help", "yes", "no" or "other"
-    number: int | None = None  # "YES 2" picks the second offer of a list
+class Keyword(enum.StrEnum):
+    STOP = "stop"
+    START = "start"
+    HELP = "help"
 
 
-def read_reply(text: str) -> Reply:
-    words = " ".join(text.lower().split())[:100]
+def normalized(text: str) -> str:
+    """Lower case, single spaces, and short: what keyword matching compares."""
+    return " ".join(text.lower().split())[:100]
+
+
+def read_keyword(text: str) -> Keyword | None:
+    words = normalized(text)
     if words in STOP_WORDS:
-        return Reply("stop")
+        return Keyword.STOP
     if words in START_WORDS:
-        return Reply("start")
+        return Keyword.START
     if words in HELP_WORDS:
-        return Reply("help")
-    match = ANSWER.match(words)
-    if match:
-        number = int(match["number"]) if match["number"] else None
-        if match["word"] in YES_WORDS:
-            return Reply("yes", number)
-        if match["word"] in NO_WORDS:
-            return Reply("no", number)
-    return Reply("other")
+        return Keyword.HELP
+    return None

@@ -1,13 +1,14 @@
 """Delivery receipts: what the carrier says became of a text."""
 
+import datetime as dt
 import logging
 
 from django.db import transaction
 from django.utils import timezone
 
-from musicians.models import Musician
-
+from . import listeners
 from .models import Message
+from .services import musician_opt_out
 
 logger = logging.getLogger(__name__)
 
@@ -17,35 +18,51 @@ CARRIER_OPT_OUT = "9"  # Vonage's err-code when the handset opted out at the car
 IN_FLIGHT = [Message.Status.QUEUED, Message.Status.SENT]
 
 
-def receipt_record(*, provider_id: str, client_ref: str, status: str, error_code: str = "") -> Message | None:
+def receipt_record(
+    *, provider_id: str, client_ref: str, status: str, error_code: str = "", now: dt.datetime | None = None
+) -> Message | None:
     """Record a receipt on its text; None for a text we never sent (still answered 2xx).
 
     A long text goes out in parts and each part has its own receipt and id; all
-    carry our client-ref (the Message id), so that is matched first. An answer
-    already in (YES, NO, voided) is never overwritten by a receipt arriving after it.
+    carry our client-ref (the Message id), so that is matched first. A text that
+    did not arrive is reported to its sender once (messaging.listeners), after
+    the receipt is stored; a carrier opt-out opts the musician out.
     """
+    now = now or timezone.now()
     status = status.strip().lower()
+    failed_now = False
     with transaction.atomic():
-        sent = Message.objects.select_for_update()
-        by_ref = sent.filter(pk=int(client_ref)) if client_ref.isdigit() else sent.none()
-        message = by_ref.filter(provider_id__isnull=False).exclude(provider_id="").first() or (
-            sent.filter(provider_id=provider_id).first() if provider_id else None
-        )
+        message = _find(provider_id, client_ref)
         if message is None:
             logger.info("Receipt for unknown message id %r (%s)", provider_id, status)
             return None
         if status in DELIVERED:
-            _mark(message, [Message.Status.SENT], status=Message.Status.DELIVERED, delivered_at=timezone.now())
+            _mark(message, [Message.Status.SENT], status=Message.Status.DELIVERED, delivered_at=now)
         elif status in NOT_DELIVERED:
             reason = f"The carrier reported {status}" + (f" (error {error_code})" if error_code else "") + "."
-            _mark(message, [*IN_FLIGHT, Message.Status.DELIVERED], status=Message.Status.FAILED, error=reason)
-            if error_code == CARRIER_OPT_OUT and message.musician_id:
-                Musician.objects.filter(pk=message.musician_id, opted_out_at=None).update(opted_out_at=timezone.now())
+            failed_now = _mark(
+                message, [*IN_FLIGHT, Message.Status.DELIVERED], status=Message.Status.FAILED, error=reason
+            )
+    if failed_now:
+        listeners.text_failed(message, gave_up=False, now=now)
+    if status in NOT_DELIVERED and error_code == CARRIER_OPT_OUT and message.musician_id:
+        musician_opt_out(musician_id=message.musician_id, now=now)
     return message
 
 
-def _mark(message: Message, allowed_from: list[str], **changes: object) -> None:
+def _find(provider_id: str, client_ref: str) -> Message | None:
+    sent = Message.objects.select_for_update()
+    # Our client-ref is the Message id; anything else ("²", "12a", a huge number) is not ours.
+    ref = int(client_ref) if client_ref.isascii() and client_ref.isdigit() and len(client_ref) < 19 else None
+    by_ref = sent.filter(pk=ref) if ref is not None else sent.none()
+    return by_ref.exclude(provider_id="").first() or (
+        sent.filter(provider_id=provider_id).first() if provider_id else None
+    )
+
+
+def _mark(message: Message, allowed_from: list[str], **changes: object) -> bool:
     updated = Message.objects.filter(pk=message.pk, status__in=allowed_from).update(**changes)
     if updated:
         for name, value in changes.items():
             setattr(message, name, value)
+    return bool(updated)

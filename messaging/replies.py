@@ -1,24 +1,28 @@
-"""Texts from musicians: YES/NO to an offer, STOP/START, HELP. Stored before acted on."""
+"""Texts from musicians: stored before they are acted on; STOP, START and HELP answered here.
+
+Every other reply (YES, NO, anything) goes to the listeners the apps above
+registered (`messaging.listeners.on_reply`); one that nobody claims gets a hint.
+"""
+
+import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from bookings.answers import Answer, musician_offers_decline, offer_answer
-from bookings.offers import OPEN, offer_state
+from core.validators import normalize_phone
 from musicians.models import Musician
-from scheduling.models import Studio
-from scheduling.services import studio_get_or_create_default
-from workflow.validators import normalize_phone
 
-from . import texts
-from .keywords import Reply, read_reply
+from . import listeners, texts
+from .keywords import Keyword, read_keyword
 from .models import InboundText, Message
-from .services import message_queue
-from .timefmt import format_session
+from .services import message_queue, musician_opt_in, musician_opt_out
 
 
-def inbound_text_receive(*, provider_id: str, from_phone: str, text: str, params: dict) -> InboundText | None:
+def inbound_text_receive(
+    *, provider_id: str, from_phone: str, text: str, params: dict, now: dt.datetime | None = None
+) -> InboundText | None:
     """Store a musician's text and act on it. None for a replay of one already received."""
+    now = now or timezone.now()
     phone = _e164(from_phone)
     try:
         with transaction.atomic():
@@ -28,9 +32,14 @@ def inbound_text_receive(*, provider_id: str, from_phone: str, text: str, params
     except IntegrityError:
         return None  # Vonage retried a text we already have: it was acted on once
     inbound.musician = Musician.objects.filter(phone=phone).first()
-    inbound.outcome = _act(inbound, read_reply(text))[:200]
+    inbound.outcome = _act(inbound, now)[:200]
     inbound.save(update_fields=["musician", "outcome"])
     return inbound
+
+
+def reply_send(*, musician: Musician, body: str) -> Message:
+    """Answer a text a musician just sent (goes out even to an opted-out number: STOP's receipt)."""
+    return message_queue(purpose=Message.Purpose.REPLY, to_phone=musician.phone, body=body, musician=musician)
 
 
 def _e164(raw: str) -> str:
@@ -41,76 +50,28 @@ def _e164(raw: str) -> str:
         return raw.strip()
 
 
-def _studio() -> Studio:
-    return studio_get_or_create_default()
-
-
-def _reply(musician: Musician, body: str) -> None:
-    message_queue(kind=Message.Kind.REPLY, to_phone=musician.phone, body=body, musician=musician)
-
-
-def _act(inbound: InboundText, reply: Reply) -> str:
+def _act(inbound: InboundText, now: dt.datetime) -> str:
     musician = inbound.musician
     if musician is None:
         return "ignored: not a musician on the roster"
-    studio = _studio().name
-    if reply.keyword == "stop":
-        return _opt_out(musician, studio)
-    if reply.keyword == "start":
-        Musician.objects.filter(pk=musician.pk).update(opted_out_at=None)
-        _reply(musician, texts.opted_in_text(studio_name=studio))
+    sender = listeners.sender()
+    keyword = read_keyword(inbound.text)
+    if keyword is Keyword.STOP:
+        musician_opt_out(musician_id=musician.pk, now=now)
+        reply_send(musician=musician, body=texts.opted_out_text(studio_name=sender.name))
+        return "opted out"
+    if keyword is Keyword.START:
+        musician_opt_in(musician_id=musician.pk)
+        reply_send(musician=musician, body=texts.opted_in_text(studio_name=sender.name))
         return "opted back in"
-    if reply.keyword == "help":
-        s = _studio()
-        _reply(
-            musician,
-            texts.help_text(studio_name=studio, manager_name=s.manager_name, manager_phone=s.manager_phone),
-        )
+    if keyword is Keyword.HELP:
+        reply_send(musician=musician, body=texts.help_text(sender=sender))
         return "sent help"
     if musician.opted_out_at:
-        _reply(musician, texts.still_opted_out_text(studio_name=studio))
+        reply_send(musician=musician, body=texts.still_opted_out_text(studio_name=sender.name))
         return "ignored: opted out"
-    if reply.keyword in ("yes", "no"):
-        return _answer(musician, reply, studio)
-    _reply(musician, texts.unknown_reply_text(studio_name=studio))
+    outcome = listeners.reply_received(inbound, now)
+    if outcome is not None:
+        return outcome
+    reply_send(musician=musician, body=texts.unknown_reply_text(studio_name=sender.name))
     return "sent help: not understood"
-
-
-def _opt_out(musician: Musician, studio: str) -> str:
-    Musician.objects.filter(pk=musician.pk, opted_out_at=None).update(opted_out_at=timezone.now())
-    declined = musician_offers_decline(musician_id=musician.pk)
-    _reply(musician, texts.opted_out_text(studio_name=studio))
-    return f"opted out; {declined} open offer(s) declined"
-
-
-def _open_offers(musician: Musician) -> list[Message]:
-    offers = (
-        Message.objects.filter(kind=Message.Kind.OFFER, musician=musician, status__in=OPEN)
-        .select_related("booking__studio", "seat__instrument", "candidate_time", "musician")
-        .order_by("pk")
-    )
-    return [offer for offer in offers if offer_state(offer) == "open"]
-
-
-def _describe(offer: Message) -> str:
-    _, seat, time, musician = offer.offer_parts()
-    return f"{seat.instrument.name.lower()}, {format_session(time.starts_at, time.ends_at, musician.time_zone)}"
-
-
-def _answer(musician: Musician, reply: Reply, studio: str) -> str:
-    offers = _open_offers(musician)
-    if not offers:
-        _reply(musician, texts.no_open_offers_text(studio_name=studio))
-        return "no open offer"
-    if reply.number is None and len(offers) > 1:
-        _reply(musician, texts.offer_list_text(studio_name=studio, lines=[_describe(o) for o in offers]))
-        return "sent the list of open offers"
-    index = (reply.number or 1) - 1
-    if not 0 <= index < len(offers):
-        _reply(musician, texts.offer_list_text(studio_name=studio, lines=[_describe(o) for o in offers]))
-        return f"no offer number {reply.number}: sent the list"
-    offer = offers[index]
-    result = offer_answer(offer_id=offer.pk, answer=Answer(reply.keyword))
-    what = _describe(offer)
-    _reply(musician, texts.answer_reply_text(studio_name=studio, outcome=result.outcome.value, what=what))
-    return f"{reply.keyword} to offer {offer.pk}: {result.outcome.value}"

@@ -10,11 +10,10 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from scheduling.models import Studio
-from scheduling.services import studio_get_or_create_default
-from workflow.links import admin_url
-from workflow.queueing import queue_after_commit
+from core.queueing import queue_after_commit
+from musicians.models import Musician
 
+from . import listeners
 from .backends import OutgoingText, SmsError, get_sms_backend
 from .gsm7 import to_gsm7
 from .models import Message
@@ -23,24 +22,30 @@ from .throttle import wait_for_send_slot
 logger = logging.getLogger(__name__)
 
 
-def message_queue(*, kind: str, to_phone: str, body: str, **links: object) -> Message:
-    """Store a text and send it once the surrounding transaction commits.
+@dataclass(frozen=True)
+class Draft:
+    """A text to store and send."""
 
-    `links` are the Message's relations (musician, booking, seat, …).
-    """
-    from .tasks import send_message  # the task module imports this one
+    purpose: str
+    to_phone: str
+    body: str
+    musician: Musician | None = None
 
-    message = Message.objects.create(kind=kind, to_phone=to_phone, body=to_gsm7(body), **links)
-    queue_after_commit(send_message, message.pk)
+
+def messages_queue(drafts: list[Draft]) -> list[Message]:
+    """Store texts (one insert however many) and send each once the surrounding transaction commits."""
+    messages = Message.objects.bulk_create(
+        Message(purpose=d.purpose, to_phone=d.to_phone, body=to_gsm7(d.body), musician=d.musician) for d in drafts
+    )
+    for message in messages:
+        queue_after_commit("messaging.tasks.send_message", message.pk)
+    return messages
+
+
+def message_queue(*, purpose: str, to_phone: str, body: str, musician: Musician | None = None) -> Message:
+    """Store one text and send it once the surrounding transaction commits."""
+    [message] = messages_queue([Draft(purpose, to_phone, body, musician)])
     return message
-
-
-def manager_alert(*, studio: Studio, body: str, kind: str = Message.Kind.ALERT, **links: object) -> Message | None:
-    """Text the studio's manager (an alert, or a confirmation); without a phone, log it."""
-    if not studio.manager_phone:
-        logger.warning("No manager phone for %s; text not sent: %s", studio, body)
-        return None
-    return message_queue(kind=kind, to_phone=studio.manager_phone, body=body, **links)
 
 
 class Sent(enum.Enum):
@@ -65,7 +70,7 @@ def retry_delay(attempt: int) -> float:
     return min(base * 2**attempt, 40 * base) * random.uniform(0.8, 1.2)  # noqa: S311 (jitter, not secrecy)  # nosec B311
 
 
-def _claim(message_id: int) -> bool:
+def _claim(message_id: int, now: dt.datetime) -> bool:
     """Take the text for this run; False if it was sent or another run holds it.
 
     A conditional update, so two runs of the task (a retry, a duplicate
@@ -73,60 +78,63 @@ def _claim(message_id: int) -> bool:
     SEND_CLAIM_LEASE_SECONDS belonged to a worker that died mid-send: it can be
     taken again, so the text still goes out.
     """
-    now = timezone.now()
     stale = now - dt.timedelta(seconds=settings.SEND_CLAIM_LEASE_SECONDS)
     unclaimed = Q(send_started_at__isnull=True) | Q(send_started_at__lt=stale)
     claimed = Message.objects.filter(unclaimed, pk=message_id, status=Message.Status.QUEUED).update(send_started_at=now)
     return claimed == 1
 
 
-def message_send(*, message_id: int, attempt: int = 0) -> SendResult:
+def message_send(*, message_id: int, attempt: int = 0, now: dt.datetime | None = None) -> SendResult:
     """Send a queued text through the SMS backend, once."""
-    if not _claim(message_id):
+    now = now or timezone.now()
+    if not _claim(message_id, now):
         return SendResult(Sent.SKIPPED)
-    message = Message.objects.select_related("musician", "booking__studio").get(pk=message_id)
-    if message.musician and message.musician.opted_out_at and message.kind != Message.Kind.REPLY:
-        return _fail(message, "The musician opted out (STOP); never texted.")
+    message = Message.objects.select_related("musician").get(pk=message_id)
+    if message.musician and message.musician.opted_out_at and message.purpose != Message.Purpose.REPLY:
+        return _fail(message, "The musician opted out (STOP); never texted.", gave_up=False, now=now)
     backend = get_sms_backend()
     if backend.rate_limited:
         wait_for_send_slot()
-    text = OutgoingText(message_id=message.pk, to=message.to_phone, body=message.body, kind=message.kind)
+    text = OutgoingText(message_id=message.pk, to=message.to_phone, body=message.body, kind=message.purpose)
     try:
         provider_id = backend.send(text)
     except SmsError as exc:
-        return _after_error(message, exc, attempt)
+        return _after_error(message, exc, attempt, now)
     Message.objects.filter(pk=message.pk).update(
         status=Message.Status.SENT, provider_id=provider_id, sent_at=timezone.now(), error=""
     )
     return SendResult(Sent.SENT, message)
 
 
-def _after_error(message: Message, error: SmsError, attempt: int) -> SendResult:
+def _after_error(message: Message, error: SmsError, attempt: int, now: dt.datetime) -> SendResult:
     if error.permanent:
-        return _fail(message, error.reason)
+        return _fail(message, error.reason, gave_up=False, now=now)
     if attempt >= settings.SMS_MAX_RETRIES:
-        result = _fail(message, f"Gave up after {attempt + 1} tries: {error.reason}")
-        _tell_manager_text_failed(message, result)
-        return result
+        return _fail(message, f"Gave up after {attempt + 1} tries: {error.reason}", gave_up=True, now=now)
     # Not sent: release the claim so the retry can take it again.
     Message.objects.filter(pk=message.pk).update(send_started_at=None, attempts=attempt + 1, error=error.reason)
     retry_after = getattr(error, "retry_after", None) or 0.0
     return SendResult(Sent.RETRY, message, retry_in=max(retry_delay(attempt), retry_after))
 
 
-def _fail(message: Message, reason: str) -> SendResult:
+def _fail(message: Message, reason: str, *, gave_up: bool, now: dt.datetime) -> SendResult:
+    """Mark the text failed; whoever sent it hears once (this is the one transition to failed)."""
     Message.objects.filter(pk=message.pk).update(status=Message.Status.FAILED, error=reason)
     message.status, message.error = Message.Status.FAILED, reason
+    listeners.text_failed(message, gave_up=gave_up, now=now)
     return SendResult(Sent.FAILED, message)
 
 
-def _tell_manager_text_failed(message: Message, result: SendResult) -> None:
-    """Once per text (this runs on the one transition to failed), never about the manager's own."""
-    studio = message.booking.studio if message.booking else studio_get_or_create_default()
-    if message.to_phone == studio.manager_phone:
-        logger.error("Text %s failed and the manager cannot be told: %s", message.pk, message.error)
-        return
-    who = message.musician.name if message.musician else message.to_phone
-    url = admin_url("messaging_message_change", message.pk)
-    body = f"Workflow: a text to {who} ({message.get_kind_display().lower()}) failed: {message.error} {url}"
-    manager_alert(studio=studio, body=body[:600], booking=message.booking)
+def musician_opt_out(*, musician_id: int, now: dt.datetime) -> bool:
+    """The musician is never texted again (STOP, or the carrier says they opted out).
+
+    True if this opted them out, False if they already were; either way whoever
+    holds open business with them (open offers) hears of it, so nothing waits on them.
+    """
+    changed = Musician.objects.filter(pk=musician_id, opted_out_at=None).update(opted_out_at=now)
+    listeners.opted_out(musician_id, now)
+    return changed == 1
+
+
+def musician_opt_in(*, musician_id: int) -> None:
+    Musician.objects.filter(pk=musician_id).update(opted_out_at=None)

@@ -2,7 +2,6 @@
 
 from celery import shared_task
 
-from .models import Message
 from .services import Sent, message_send
 
 
@@ -12,8 +11,4 @@ def send_message(self, message_id: int) -> str:
     if result.outcome is Sent.RETRY:
         # The service counts the tries and gives up itself, so Celery's own limit is off.
         raise self.retry(countdown=result.retry_in)
-    if result.outcome is Sent.FAILED and result.message and result.message.kind == Message.Kind.OFFER:
-        from bookings.answers import offer_text_failed  # bookings builds on messaging, not the reverse
-
-        offer_text_failed(offer_id=message_id)
     return result.outcome.value

@@ -10,9 +10,6 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from bookings.answers import offer_text_failed
-
-from .models import Message
 from .receipts import receipt_record
 from .replies import inbound_text_receive
 from .vonage_signature import vonage_request_params, vonage_signature_valid
@@ -29,14 +26,12 @@ def vonage_status(request: HttpRequest) -> HttpResponse:
     params = _signed_params(request)
     if params is None:
         return HttpResponse("Bad or missing signature.", status=403, content_type="text/plain")
-    message = receipt_record(
+    receipt_record(
         provider_id=params.get("messageId", ""),
         client_ref=params.get("client-ref", ""),
         status=params.get("status", ""),
         error_code=params.get("err-code", ""),
     )
-    if message is not None and message.kind == Message.Kind.OFFER and message.status == Message.Status.FAILED:
-        offer_text_failed(offer_id=message.pk)  # it never arrived: a NO for the plan
     return HttpResponse(status=204)
 
 

@@ -2,9 +2,6 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from scheduling.admin import calendar_feed_link
-from scheduling.calendars.ids import musician_calendar_id
-
 from .models import Blackout, Instrument, InstrumentAlias, Musician, WeeklyAvailability
 
 
@@ -83,18 +80,12 @@ class MusicianAdmin(admin.ModelAdmin):
     list_filter = ["is_active", OptedOutFilter, "instruments", "time_zone"]
     search_fields = ["name", "phone", "email", "instruments__name"]
     filter_horizontal = ["instruments"]
-    readonly_fields = ["calendar_feed", "created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at"]
     inlines = [WeeklyAvailabilityInline, BlackoutInline]
     date_hierarchy = "last_booked_at"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Musician]:
         return super().get_queryset(request).prefetch_related("instruments")
-
-    @admin.display(description="calendar feed (.ics, local calendar)")
-    def calendar_feed(self, musician: Musician) -> str:
-        if not musician.pk:
-            return "-"
-        return calendar_feed_link(musician_calendar_id(musician_id=musician.pk, calendar_id=musician.calendar_id))
 
     @admin.display(description="instruments")
     def instrument_list(self, musician: Musician) -> str:

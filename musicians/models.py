@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 
-from workflow.validators import validate_e164, validate_time_zone
+from core.validators import validate_e164, validate_time_zone
 
 
 def studio_time_zone() -> str:

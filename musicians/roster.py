@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from workflow.validators import normalize_phone, validate_time_zone
+from core.validators import normalize_phone, validate_time_zone
 
 from .models import Instrument, Musician, studio_time_zone
 from .selectors import instrument_catalog

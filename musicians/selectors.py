@@ -1,7 +1,6 @@
 """Reads of the roster."""
 
-from bookings.parsing import InstrumentCatalog
-
+from .catalog import InstrumentCatalog
 from .models import Instrument, InstrumentAlias
 
 

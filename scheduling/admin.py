@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from workflow.links import absolute_url
+from core.links import absolute_url
+from musicians.admin import MusicianAdmin
+from musicians.models import Musician
 
-from .calendars.ids import studio_calendar_id
+from .calendars.ids import musician_calendar_id, studio_calendar_id
 from .ics import feed_token
 from .models import CalendarEvent, Studio
 
@@ -33,3 +35,20 @@ class CalendarEventAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["summary", "calendar_id", "uid"]
     date_hierarchy = "starts_at"
+
+
+admin.site.unregister(Musician)
+
+
+@admin.register(Musician)
+class MusicianWithCalendarAdmin(MusicianAdmin):
+    """The roster's admin, with the musician's calendar feed: calendars are scheduling's,
+    so scheduling adds the field (musicians knows nothing of calendars)."""
+
+    readonly_fields = ["calendar_feed", *MusicianAdmin.readonly_fields]
+
+    @admin.display(description="calendar feed (.ics, local calendar)")
+    def calendar_feed(self, musician: Musician) -> str:
+        if not musician.pk:
+            return "-"
+        return calendar_feed_link(musician_calendar_id(musician_id=musician.pk, calendar_id=musician.calendar_id))

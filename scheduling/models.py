@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from django.db import models
 from django.db.models import F, Q
 
-from workflow.validators import validate_e164, validate_time_zone
+from core.validators import validate_e164, validate_time_zone
 
 
 class Studio(models.Model):

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 
-from workflow.validators import normalize_phone
+from core.validators import normalize_phone
 
 from .models import Studio
 

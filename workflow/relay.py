@@ -16,10 +16,9 @@ from django.utils import timezone
 from bookings.intake import inbound_email_process
 from bookings.models import Booking, InboundEmail
 from bookings.tasks import start_booking, sync_booking_calendars
+from core.queueing import queue_now
 from messaging.models import Message
 from messaging.tasks import send_message
-
-from .queueing import queue_now
 
 
 @dataclass(frozen=True)
@@ -41,7 +40,9 @@ def relay_stranded_work(*, now: dt.datetime | None = None) -> Relayed:
         status=Booking.Status.OFFERING, planned_at__isnull=True, created_at__lt=quiet_since
     )
     unsynced = Booking.objects.filter(
-        status=Booking.Status.CONFIRMED, calendar_sync=Booking.CalendarSync.PENDING, updated_at__lt=quiet_since
+        status=Booking.Status.CONFIRMED,
+        calendar_sync=Booking.CalendarSync.PENDING,
+        calendar_sync_queued_at__lt=quiet_since,
     )
     return Relayed(
         texts=_queue(send_message, texts),

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("workflow/email", webhooks.email_webhook, name="email-webhook"),
+    path("", include("bookings.urls")),
     path("", include("messaging.urls")),
     path("calendar/<str:token>.ics", calendar_feed_view, name="calendar-feed"),
     path("admin/board/", admin.site.admin_view(dashboard.board), name="dashboard-board"),

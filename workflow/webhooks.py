@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from bookings.intake import IntakeOutcome, inbound_email_process, inbound_email_store
-from workflow.links import admin_url
+from core.links import admin_url
 
 
 def _token(request: HttpRequest) -> str:

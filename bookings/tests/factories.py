@@ -3,7 +3,8 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from bookings.models import Booking, RequestedWindow, Seat
+from bookings.models import Booking, BookingText, RequestedWindow, Seat
+from messaging.models import Message
 from musicians.models import Instrument
 from scheduling.models import Studio
 from scheduling.tests.factories import StudioFactory
@@ -46,3 +47,10 @@ def make_booking(
         numbers[slug] = numbers.get(slug, 0) + 1
         Seat.objects.create(booking=booking, instrument=Instrument.objects.get(slug=slug), number=numbers[slug])
     return booking
+
+
+def text_about(booking: Booking, **fields) -> Message:
+    """A text about the booking, stored as the engine stores one (Message + BookingText), not sent."""
+    message = Message.objects.create(**fields)
+    BookingText.objects.create(booking=booking, message=message)
+    return message

@@ -8,8 +8,8 @@ import time_machine
 from bookings.answers import Answer, Outcome, offer_answer
 from bookings.calendar_sync import booking_calendar_sync
 from bookings.engine import booking_start
-from bookings.models import Booking, Fill
-from bookings.offers import offer_send
+from bookings.models import Booking, Fill, Offer
+from bookings.offers import offers_send
 from bookings.tests.factories import NOW, SAT_2PM, SUN_2PM, local, make_booking
 from messaging.models import Message
 from musicians.models import Musician
@@ -37,11 +37,11 @@ def started(windows=(SAT_2PM,)) -> Booking:
     return booking
 
 
-def offer_to(musician: Musician, booking: Booking) -> Message:
-    return Message.objects.filter(kind="offer", booking=booking, musician=musician).latest("pk")
+def offer_to(musician: Musician, booking: Booking) -> Offer:
+    return Offer.objects.filter(booking=booking, musician=musician).latest("pk")
 
 
-def answer(offer: Message, yes_or_no: Answer) -> Outcome:
+def answer(offer: Offer, yes_or_no: Answer) -> Outcome:
     return offer_answer(offer_id=offer.pk, answer=yes_or_no).outcome
 
 
@@ -52,7 +52,7 @@ def test_a_yes_fills_the_seat_and_the_booking_waits_for_the_rest(band):
 
     fill = Fill.objects.get()
     assert (fill.musician, fill.seat.instrument.slug) == (band["drew"], "drums")
-    assert offer_to(band["drew"], booking).status == Message.Status.ACCEPTED
+    assert offer_to(band["drew"], booking).status == Offer.Status.ACCEPTED
     booking.refresh_from_db()
     assert booking.status == Booking.Status.OFFERING
 
@@ -76,7 +76,7 @@ def test_every_seat_filled_confirms_books_calendars_and_texts_everyone(band):
         (f"musician-{band['kim'].pk}", *SAT_2PM),
         (f"studio-{booking.studio_id}", *SAT_2PM),
     }
-    confirmations = Message.objects.filter(kind="confirmation").order_by("to_phone")
+    confirmations = Message.objects.filter(purpose="confirmation").order_by("to_phone")
     assert sorted(m.to_phone for m in confirmations) == sorted([band["drew"].phone, band["kim"].phone, "+12125550199"])
     to_drew = confirmations.get(musician=band["drew"])
     assert "you're booked! Drums" in to_drew.body and "Sat Dec 5, 2:00-5:00 PM EST" in to_drew.body
@@ -90,26 +90,30 @@ def test_every_seat_filled_confirms_books_calendars_and_texts_everyone(band):
 def test_confirming_voids_the_other_open_offers_with_a_courtesy_text(band):
     booking = started()
     # A second drummer was asked too (the sweep moved on) and never answered.
-    offer_send(booking=booking, seat=booking.seats.get(instrument__slug="drums"),
-               time=booking.current_time, musician=band["dana"], now=NOW)  # fmt: skip
+    offers_send(
+        booking=booking,
+        time=booking.current_time,
+        picks=[(booking.seats.get(instrument__slug="drums"), band["dana"])],
+        now=NOW,
+    )
     answer(offer_to(band["drew"], booking), Answer.YES)
     answer(offer_to(band["kim"], booking), Answer.YES)
 
-    assert offer_to(band["dana"], booking).status == Message.Status.VOIDED
-    [courtesy] = Message.objects.filter(kind="notice", musician=band["dana"])
+    assert offer_to(band["dana"], booking).status == Offer.Status.VOIDED
+    [courtesy] = Message.objects.filter(purpose="notice", musician=band["dana"])
     assert "drums spot for Sat Dec 5, 2:00-5:00 PM EST is taken" in courtesy.body
 
 
 def test_of_two_yeses_for_one_seat_the_first_wins_and_the_second_is_late(band):
     booking = started()
     drums = booking.seats.get(instrument__slug="drums")
-    offer_send(booking=booking, seat=drums, time=booking.current_time, musician=band["dana"], now=NOW)
+    offers_send(booking=booking, time=booking.current_time, picks=[(drums, band["dana"])], now=NOW)
 
     assert answer(offer_to(band["dana"], booking), Answer.YES) == Outcome.ACCEPTED
     assert answer(offer_to(band["drew"], booking), Answer.YES) == Outcome.LATE
 
     assert Fill.objects.get().musician == band["dana"]
-    assert offer_to(band["drew"], booking).status == Message.Status.LATE
+    assert offer_to(band["drew"], booking).status == Offer.Status.LATE
 
 
 def test_a_second_answer_to_the_same_offer_changes_nothing(band):
@@ -120,7 +124,7 @@ def test_a_second_answer_to_the_same_offer_changes_nothing(band):
     assert answer(offer, Answer.NO) == Outcome.ALREADY
     assert answer(offer, Answer.YES) == Outcome.ALREADY
     assert Fill.objects.count() == 1
-    assert offer_to(band["drew"], booking).status == Message.Status.ACCEPTED
+    assert offer_to(band["drew"], booking).status == Offer.Status.ACCEPTED
 
 
 def test_a_no_sends_the_seat_straight_to_the_next_musician(band):
@@ -128,7 +132,7 @@ def test_a_no_sends_the_seat_straight_to_the_next_musician(band):
 
     assert answer(offer_to(band["drew"], booking), Answer.NO) == Outcome.DECLINED
 
-    assert offer_to(band["drew"], booking).status == Message.Status.DECLINED
+    assert offer_to(band["drew"], booking).status == Offer.Status.DECLINED
     nxt = offer_to(band["dana"], booking)
     assert nxt.seat is not None and nxt.seat.instrument.slug == "drums"
     assert nxt.candidate_time_id == booking.current_time_id
@@ -152,9 +156,9 @@ def test_when_nobody_is_left_for_a_seat_the_booking_moves_to_its_next_time(band)
 
     booking.refresh_from_db()
     assert booking.current_time is not None and booking.current_time.starts_at == SUN_2PM[0]
-    [dropped] = Message.objects.filter(kind="notice", musician=band["kim"])
+    [dropped] = Message.objects.filter(purpose="notice", musician=band["kim"])
     assert "Sat Dec 5, 2:00-5:00 PM EST could not get a full band" in dropped.body
-    sunday = Message.objects.filter(kind="offer", candidate_time=booking.current_time).order_by("pk")
+    sunday = Offer.objects.filter(candidate_time=booking.current_time).order_by("pk")
     assert sorted(m.musician.name for m in sunday) == [
         "Drew",
         "Kim",
@@ -171,9 +175,9 @@ def test_when_no_time_is_left_the_manager_hears_who_said_no_and_who_never_answer
     assert booking.status == Booking.Status.NEEDS_ATTENTION
     assert "Said no: Dana, Drew." in booking.attention_reason
     assert "No answer: Kim." in booking.attention_reason
-    [alert] = Message.objects.filter(kind="alert")
+    [alert] = Message.objects.filter(purpose="alert")
     assert booking.attention_reason in alert.body
-    assert offer_to(band["kim"], booking).status == Message.Status.VOIDED
+    assert offer_to(band["kim"], booking).status == Offer.Status.VOIDED
 
 
 def test_an_offer_for_a_time_the_booking_left_behind_has_ended(band):
@@ -209,4 +213,4 @@ def test_a_yes_from_a_musician_who_took_an_overlapping_seat_elsewhere_is_passed_
 
     assert answer(offer_to(band["drew"], booking), Answer.YES) == Outcome.CONFLICT
 
-    assert offer_to(band["dana"], booking).status == Message.Status.QUEUED  # the seat moved on
+    assert offer_to(band["dana"], booking).status == Offer.Status.OPEN  # the seat moved on

@@ -5,7 +5,7 @@ import pytest
 from bookings.answers import Answer, offer_answer
 from bookings.calendar_sync import booking_calendar_sync
 from bookings.engine import booking_start
-from bookings.models import Booking
+from bookings.models import Booking, Offer
 from bookings.tests.factories import SAT_2PM, make_booking
 from messaging.models import Message
 from musicians.tests.factories import MusicianFactory
@@ -39,7 +39,7 @@ def confirmed(google) -> Booking:
     booking = make_booking(seats=["drums"], windows=[SAT_2PM], studio=studio)
     google(free_busy(["studio@example.com"]), free_busy(["drew@example.com"]))
     booking_start(booking_id=booking.pk)
-    offer_answer(offer_id=Message.objects.get(kind="offer").pk, answer=Answer.YES)
+    offer_answer(offer_id=Offer.objects.get().pk, answer=Answer.YES)
     booking.refresh_from_db()
     return booking
 
@@ -85,10 +85,10 @@ def test_a_revoked_grant_fails_the_sync_once_and_tells_the_manager(google, confi
     confirmed.refresh_from_db()
     assert confirmed.status == Booking.Status.CONFIRMED
     assert confirmed.calendar_sync == Booking.CalendarSync.FAILED
-    [alert] = Message.objects.filter(kind="alert")
+    [alert] = Message.objects.filter(purpose="alert")
     assert "It is confirmed, but its calendars failed" in alert.body
     assert booking_calendar_sync(booking_id=confirmed.pk) is None  # nothing asked, nothing texted again
-    assert Message.objects.filter(kind="alert").count() == 1
+    assert Message.objects.filter(purpose="alert").count() == 1
 
 
 def test_after_the_last_retry_the_sync_fails_and_the_manager_is_told(google, confirmed, settings):
@@ -101,7 +101,7 @@ def test_after_the_last_retry_the_sync_fails_and_the_manager_is_told(google, con
     confirmed.refresh_from_db()
     assert confirmed.calendar_sync == Booking.CalendarSync.FAILED
     assert confirmed.calendar_error.startswith("Gave up after 2 tries")
-    assert Message.objects.filter(kind="alert").count() == 1
+    assert Message.objects.filter(purpose="alert").count() == 1
 
 
 def test_a_musician_google_cannot_read_is_left_out_not_taken_as_free(google):
@@ -115,4 +115,4 @@ def test_a_musician_google_cannot_read_is_left_out_not_taken_as_free(google):
 
     booking_start(booking_id=booking.pk)
 
-    assert [m.musician.name for m in Message.objects.filter(kind="offer")] == ["Known"]
+    assert [m.musician.name for m in Offer.objects.all()] == ["Known"]

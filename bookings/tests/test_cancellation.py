@@ -7,7 +7,7 @@ from bookings.answers import Answer, offer_answer
 from bookings.calendar_sync import booking_calendar_sync
 from bookings.cancellation import booking_calendars_clear, booking_cancel
 from bookings.engine import booking_start
-from bookings.models import Booking
+from bookings.models import Booking, Offer
 from bookings.tests.factories import SAT_2PM, make_booking
 from messaging.models import Message
 from musicians.tests.factories import MusicianFactory
@@ -30,16 +30,16 @@ def test_cancelling_while_offering_voids_the_offers_with_a_courtesy_text(booking
 
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED
-    assert set(Message.objects.filter(kind="offer").values_list("status", flat=True)) == {"voided"}
-    notices = Message.objects.filter(kind="notice")
+    assert set(Offer.objects.all().values_list("status", flat=True)) == {"voided"}
+    notices = Message.objects.filter(purpose="notice")
     assert notices.count() == 2
     assert all("Sat Dec 5, 2:00-5:00 PM EST is cancelled" in n.body for n in notices)
     assert booking_cancel(booking_id=booking.pk) is False
-    assert Message.objects.filter(kind="notice").count() == 2
+    assert Message.objects.filter(purpose="notice").count() == 2
 
 
 def test_cancelling_a_confirmed_booking_tells_the_band_and_clears_the_calendars(booking):
-    for offer in Message.objects.filter(kind="offer"):
+    for offer in Offer.objects.all():
         offer_answer(offer_id=offer.pk, answer=Answer.YES)
     booking_calendar_sync(booking_id=booking.pk)
     assert CalendarEvent.objects.filter(status="confirmed").count() == 3
@@ -47,7 +47,7 @@ def test_cancelling_a_confirmed_booking_tells_the_band_and_clears_the_calendars(
     booking_cancel(booking_id=booking.pk)
     booking_calendars_clear(booking_id=booking.pk)
 
-    told = Message.objects.filter(kind="notice").values_list("musician__name", flat=True)
+    told = Message.objects.filter(purpose="notice").values_list("musician__name", flat=True)
     assert sorted(told) == ["Drew", "Kim"]
     assert set(CalendarEvent.objects.values_list("status", flat=True)) == {"cancelled"}
 

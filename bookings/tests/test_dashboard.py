@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from bookings.answers import Answer, offer_answer
 from bookings.engine import booking_start
-from bookings.models import Booking, BookingEvent, InboundEmail
-from bookings.tests.factories import SAT_2PM, SUN_2PM, make_booking
+from bookings.models import Booking, BookingEvent, InboundEmail, Offer
+from bookings.tests.factories import SAT_2PM, SUN_2PM, make_booking, text_about
 from messaging.models import Message
 from musicians.models import Musician
 from musicians.tests.factories import MusicianFactory
@@ -35,10 +35,12 @@ def started(windows=(SAT_2PM,)) -> Booking:
 
 def test_the_board_lists_open_bookings_first_with_seats_and_trouble(admin_client, band):
     confirmed = started()
-    for offer in Message.objects.filter(kind="offer", booking=confirmed):
+    for offer in Offer.objects.filter(booking=confirmed):
         offer_answer(offer_id=offer.pk, answer=Answer.YES)
     offering = started(windows=(SUN_2PM,))
-    Message.objects.filter(booking=offering, musician=band["kim"]).update(status="failed", error="Invalid number")
+    Message.objects.filter(offer__booking=offering, musician=band["kim"]).update(
+        status="failed", error="Invalid number"
+    )
 
     page = admin_client.get(reverse("dashboard-board")).content.decode()
 
@@ -65,13 +67,13 @@ def test_the_board_costs_the_same_queries_for_5_or_25_bookings(admin_client, ban
 
 def test_a_booking_page_shows_the_plan_the_ranking_and_every_text(admin_client, band):
     booking = started()
-    offer_answer(offer_id=Message.objects.get(musician=band["dana"]).pk, answer=Answer.NO)  # Dana, Drew: by name
+    offer_answer(offer_id=Offer.objects.get(musician=band["dana"]).pk, answer=Answer.NO)  # Dana, Drew: by name
 
     page = admin_client.get(reverse("dashboard-booking", args=[booking.pk])).content.decode()
 
     assert "inside business hours" in page
     assert "Dana — never booked · <strong>Declined</strong>" in page
-    assert "Drew — never booked · <strong>Queued</strong>" in page
+    assert "Drew — never booked · <strong>Open</strong>" in page
     assert "Gone" in page and "left out: inactive" in page
     assert "candidate time(s), 1 with a full band free." in page
     assert "the sweep moves silent seats on from" in page
@@ -88,7 +90,7 @@ def test_a_booking_page_costs_the_same_queries_however_many_texts(admin_client, 
     few = booking_page_queries(admin_client, booking)
     for n in range(20):
         musician = MusicianFactory(name=f"Extra {n}", plays=["drums"])
-        Message.objects.create(kind="notice", to_phone=musician.phone, body="hi", musician=musician, booking=booking)
+        text_about(booking, purpose="notice", to_phone=musician.phone, body="hi", musician=musician)
 
     assert booking_page_queries(admin_client, booking) == few
 
@@ -134,7 +136,7 @@ def test_resume_after_pause_and_a_refused_action_says_why(admin_client, band):
 
 def test_assigning_by_hand_fills_the_seat_and_can_confirm(admin_client, band):
     booking = started()
-    offer_answer(offer_id=Message.objects.get(musician=band["kim"]).pk, answer=Answer.YES)
+    offer_answer(offer_id=Offer.objects.get(musician=band["kim"]).pk, answer=Answer.YES)
     drums = booking.seats.get(instrument__slug="drums")
 
     admin_client.post(
@@ -143,7 +145,7 @@ def test_assigning_by_hand_fills_the_seat_and_can_confirm(admin_client, band):
 
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED
-    assert Message.objects.get(kind="offer", musician=band["dana"]).status == Message.Status.VOIDED
+    assert Offer.objects.get(musician=band["dana"]).status == Offer.Status.VOIDED
     assert booking.events.filter(kind="assigned", actor="admin").exists()
 
 
@@ -161,12 +163,19 @@ def test_assigning_someone_who_does_not_play_it_is_refused(admin_client, band):
 
 def test_resending_a_failed_text_queues_a_new_one(admin_client, band):
     booking = started()
-    failed = Message.objects.create(kind="notice", to_phone=band["kim"].phone, body="hi", musician=band["kim"],
-                                    booking=booking, status="failed", error="503")  # fmt: skip
+    failed = text_about(
+        booking,
+        purpose="notice",
+        to_phone=band["kim"].phone,
+        body="hi",
+        musician=band["kim"],
+        status="failed",
+        error="503",
+    )
 
     admin_client.post(reverse("dashboard-action", args=[booking.pk, "resend"]), {"message": failed.pk})
 
-    assert Message.objects.filter(kind="notice", body="hi", status="queued").count() == 1
+    assert Message.objects.filter(purpose="notice", body="hi", status="queued").count() == 1
 
 
 def test_reading_an_email_again_after_fixing_the_roster(admin_client, band):

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bookings.engine import booking_start
-from bookings.models import Booking
+from bookings.models import Booking, Offer
 from bookings.tests.factories import NOW, SAT_2PM, local, make_booking
 from messaging.models import Message
 from musicians.models import Blackout
@@ -22,9 +22,7 @@ def offers(booking: Booking) -> list[tuple[str, str]]:
     """(instrument, musician) of every offer, in the order they were made."""
     return [
         (str(m.seat), m.musician.name)
-        for m in Message.objects.filter(booking=booking, kind="offer")
-        .select_related("seat__instrument", "musician")
-        .order_by("pk")
+        for m in Offer.objects.filter(booking=booking).select_related("seat__instrument", "musician").order_by("pk")
     ]
 
 
@@ -161,11 +159,11 @@ def test_no_viable_time_needs_the_manager_with_the_reason_per_instrument(outbox)
     booking.refresh_from_db()
     assert booking.status == Booking.Status.NEEDS_ATTENTION
     assert booking.attention_reason == "Cello: nobody on the roster plays it. Keyboard: nobody free at those times."
-    [alert] = Message.objects.filter(kind="alert")
+    [alert] = Message.objects.filter(purpose="alert")
     assert alert.to_phone == "+12125550199"
     assert booking.attention_reason in alert.body
-    assert f"/admin/bookings/booking/{booking.pk}/change/" in alert.body
-    assert not Message.objects.filter(kind="offer").exists()
+    assert f"/admin/board/{booking.pk}/" in alert.body  # the live booking page
+    assert not Offer.objects.all().exists()
 
 
 def test_when_each_instrument_is_free_at_some_time_but_never_together_it_says_so():
@@ -212,7 +210,7 @@ def test_a_musician_holding_a_yes_elsewhere_at_an_overlapping_time_is_not_asked(
     first = make_booking(seats=["drums", "keyboard"], windows=[SAT_2PM])
     MusicianFactory(plays=["keyboard"])
     booking_start(booking_id=first.pk)
-    offer_answer(offer_id=Message.objects.get(musician=taken).pk, answer=Answer.YES)
+    offer_answer(offer_id=Offer.objects.get(musician=taken).pk, answer=Answer.YES)
 
     overlapping = make_booking(seats=["drums"], windows=[(local(2026, 12, 5, 15), local(2026, 12, 5, 18))])
     booking_start(booking_id=overlapping.pk)
@@ -234,11 +232,11 @@ def planning_queries(roster_size: int) -> int:
 
 def test_planning_costs_the_same_queries_for_any_roster_size():
     small = planning_queries(6)
-    Message.objects.all().delete()
+    Offer.objects.all().delete()
     large = planning_queries(60)
 
     assert small == large
-    assert large == 22  # pinned: planning, its history line and three offers, whatever the roster size
+    assert large == 21  # pinned: planning, its history line, three offers (one insert of texts, one of offers)
 
 
 @pytest.mark.parametrize(

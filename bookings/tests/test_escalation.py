@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from bookings.answers import Answer, offer_answer
 from bookings.engine import booking_start
 from bookings.escalation import booking_escalate, bookings_due, sweep_due_offers
-from bookings.models import Booking
+from bookings.models import Booking, Offer
 from bookings.tests.factories import NOW, SAT_2PM, SUN_2PM, make_booking
 from messaging.models import Message
 from musicians.tests.factories import MusicianFactory
@@ -29,7 +29,7 @@ def drummers():
 
 
 def offered(booking: Booking) -> list[str]:
-    return [m.musician.name for m in Message.objects.filter(booking=booking, kind="offer").order_by("pk")]
+    return [m.musician.name for m in Offer.objects.filter(booking=booking).order_by("pk")]
 
 
 def start(windows=(SAT_2PM,)) -> Booking:
@@ -73,11 +73,11 @@ def test_a_late_yes_to_an_earlier_offer_still_wins_the_seat(clock, drummers):
     clock.shift(dt.timedelta(minutes=60))
     booking_escalate(booking_id=booking.pk)
 
-    offer_answer(offer_id=Message.objects.get(musician=drummers[0]).pk, answer=Answer.YES)
+    offer_answer(offer_id=Offer.objects.get(musician=drummers[0]).pk, answer=Answer.YES)
 
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED
-    assert Message.objects.get(kind="offer", musician=drummers[1]).status == Message.Status.VOIDED
+    assert Offer.objects.get(musician=drummers[1]).status == Offer.Status.VOIDED
 
 
 def test_running_the_same_escalation_twice_texts_once(clock, drummers):
@@ -102,16 +102,16 @@ def test_each_hour_of_silence_asks_one_more_then_moves_to_the_next_time(clock, d
 
     booking.refresh_from_db()
     assert booking.current_time.starts_at == SUN_2PM[0]
-    saturday = Message.objects.filter(kind="offer", candidate_time__starts_at=SAT_2PM[0])
-    assert set(saturday.values_list("status", flat=True)) == {Message.Status.VOIDED}
-    assert Message.objects.filter(kind="notice").count() == 3  # a courtesy text to each
-    sunday = Message.objects.filter(kind="offer", candidate_time__starts_at=SUN_2PM[0])
+    saturday = Offer.objects.filter(candidate_time__starts_at=SAT_2PM[0])
+    assert set(saturday.values_list("status", flat=True)) == {Offer.Status.VOIDED}
+    assert Message.objects.filter(purpose="notice").count() == 3  # a courtesy text to each
+    sunday = Offer.objects.filter(candidate_time__starts_at=SUN_2PM[0])
     assert [m.musician.name for m in sunday] == ["Drummer 1"]
 
 
 def test_with_nobody_left_anywhere_the_manager_is_texted_once(clock, drummers):
     booking = start()
-    offer_answer(offer_id=Message.objects.get(musician=drummers[0]).pk, answer=Answer.NO)  # asks Drummer 2
+    offer_answer(offer_id=Offer.objects.get(musician=drummers[0]).pk, answer=Answer.NO)  # asks Drummer 2
     for _ in range(3):
         clock.shift(dt.timedelta(minutes=60))
         booking_escalate(booking_id=booking.pk)
@@ -121,7 +121,7 @@ def test_with_nobody_left_anywhere_the_manager_is_texted_once(clock, drummers):
     assert booking.attention_reason == (
         "No musicians left to ask at any of the client's times. Said no: Drummer 1. No answer: Drummer 2, Drummer 3."
     )
-    assert Message.objects.filter(kind="alert").count() == 1
+    assert Message.objects.filter(purpose="alert").count() == 1
     assert bookings_due(now=dt.datetime.now(dt.UTC) + dt.timedelta(days=1)) == []
 
 

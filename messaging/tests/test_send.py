@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def queue_alert(body: str = "Hello Dane") -> Message:
-    return message_queue(kind=Message.Kind.ALERT, to_phone="+12125550199", body=body)
+    return message_queue(purpose=Message.Purpose.ALERT, to_phone="+12125550199", body=body)
 
 
 def test_it_sends_a_queued_text_once_however_often_the_task_runs(outbox):
@@ -35,7 +35,7 @@ def test_it_sends_a_queued_text_once_however_often_the_task_runs(outbox):
 
 def test_it_never_texts_a_musician_who_opted_out(outbox):
     musician: Musician = MusicianFactory.create(opted_out_at=timezone.now())
-    message = message_queue(kind=Message.Kind.NOTICE, to_phone=musician.phone, body="hi", musician=musician)
+    message = message_queue(purpose=Message.Purpose.NOTICE, to_phone=musician.phone, body="hi", musician=musician)
 
     assert message_send(message_id=message.pk).outcome is Sent.FAILED
 
@@ -80,7 +80,7 @@ def test_backoff_doubles_and_is_capped():
 def test_after_the_last_retry_the_text_fails_and_the_manager_is_told_once(outbox, settings):
     settings.SMS_MAX_RETRIES = 2
     musician = MusicianFactory.create(name="Drew")
-    message = message_queue(kind=Message.Kind.NOTICE, to_phone=musician.phone, body="hi", musician=musician)
+    message = message_queue(purpose=Message.Purpose.NOTICE, to_phone=musician.phone, body="hi", musician=musician)
     memory.failures.extend(SmsError("Server error 503", permanent=False) for _ in range(3))
 
     outcomes = [message_send(message_id=message.pk, attempt=n).outcome for n in range(3)]
@@ -88,11 +88,11 @@ def test_after_the_last_retry_the_text_fails_and_the_manager_is_told_once(outbox
     assert outcomes == [Sent.RETRY, Sent.RETRY, Sent.FAILED]
     message.refresh_from_db()
     assert message.error == "Gave up after 3 tries: Server error 503"
-    [alert] = Message.objects.filter(kind=Message.Kind.ALERT)
+    [alert] = Message.objects.filter(purpose=Message.Purpose.ALERT)
     assert alert.to_phone == "+12125550199"
     assert "a text to Drew (notice) failed: Gave up after 3 tries" in alert.body
     assert message_send(message_id=message.pk, attempt=3).outcome is Sent.SKIPPED
-    assert Message.objects.filter(kind=Message.Kind.ALERT).count() == 1
+    assert Message.objects.filter(purpose=Message.Purpose.ALERT).count() == 1
 
 
 def test_the_manager_is_not_alerted_about_a_failed_alert_to_the_manager(outbox, settings):
@@ -101,12 +101,12 @@ def test_the_manager_is_not_alerted_about_a_failed_alert_to_the_manager(outbox, 
     message = queue_alert()
 
     assert message_send(message_id=message.pk).outcome is Sent.FAILED
-    assert Message.objects.filter(kind=Message.Kind.ALERT).count() == 1  # just the one that failed
+    assert Message.objects.filter(purpose=Message.Purpose.ALERT).count() == 1  # just the one that failed
 
 
 def test_a_reply_to_a_stop_still_reaches_the_musician_who_opted_out(outbox):
     musician = MusicianFactory.create(opted_out_at=timezone.now())
-    message = message_queue(kind=Message.Kind.REPLY, to_phone=musician.phone, body="Bye", musician=musician)
+    message = message_queue(purpose=Message.Purpose.REPLY, to_phone=musician.phone, body="Bye", musician=musician)
 
     assert message_send(message_id=message.pk).outcome is Sent.SENT
 

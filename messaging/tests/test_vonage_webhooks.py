@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from bookings.engine import booking_start
-from bookings.models import Booking, Fill
+from bookings.models import Booking, Fill, Offer
 from bookings.tests.factories import SAT_2PM, SUN_2PM, make_booking
 from messaging.models import InboundText, Message
 from messaging.services import message_send
@@ -24,55 +24,62 @@ def drummers():
     return [MusicianFactory(name=name, plays=["drums"]) for name in ("Ana", "Bo")]
 
 
-def offered(windows=(SAT_2PM,)) -> Message:
+def offered(windows=(SAT_2PM,)) -> Offer:
+    """The first offer of a new booking, its text sent."""
     booking = make_booking(seats=["drums"], windows=list(windows))
     booking_start(booking_id=booking.pk)
-    offer = Message.objects.filter(kind="offer", booking=booking).latest("pk")
-    message_send(message_id=offer.pk)
-    offer.refresh_from_db()
+    offer = Offer.objects.select_related("message", "musician").filter(booking=booking).latest("pk")
+    message_send(message_id=offer.message_id)
+    offer.message.refresh_from_db()
     return offer
 
 
 def replies_to(musician) -> list[str]:
-    return list(Message.objects.filter(kind="reply", musician=musician).order_by("pk").values_list("body", flat=True))
+    return list(
+        Message.objects.filter(purpose="reply", musician=musician).order_by("pk").values_list("body", flat=True)
+    )
 
 
 # --- receipts -----------------------------------------------------------------------
 
 
 def test_a_delivered_receipt_marks_the_text_delivered(client, drummers):
-    offer = offered()
+    text = offered().message
 
-    response = receipt(client, message_id=offer.provider_id, client_ref=str(offer.pk), status="delivered")
+    response = receipt(client, message_id=text.provider_id, client_ref=str(text.pk), status="delivered")
 
     assert response.status_code == 204
-    offer.refresh_from_db()
-    assert offer.status == Message.Status.DELIVERED and offer.delivered_at is not None
+    text.refresh_from_db()
+    assert text.status == Message.Status.DELIVERED and text.delivered_at is not None
 
 
 def test_a_receipt_for_a_later_part_of_a_long_text_is_matched_by_our_reference(client, drummers):
-    offer = offered()
+    text = offered().message
 
-    receipt(client, message_id="part-2-id", client_ref=str(offer.pk), status="delivered")
+    receipt(client, message_id="part-2-id", client_ref=str(text.pk), status="delivered")
 
-    offer.refresh_from_db()
-    assert offer.status == Message.Status.DELIVERED
+    text.refresh_from_db()
+    assert text.status == Message.Status.DELIVERED
 
 
 def test_a_failed_offer_counts_as_a_no_and_the_seat_moves_on_now(client, drummers):
     offer = offered()
+    text = offer.message
 
-    receipt(client, message_id=offer.provider_id, client_ref=str(offer.pk), status="failed", err_code="5")
+    receipt(client, message_id=text.provider_id, client_ref=str(text.pk), status="failed", err_code="5")
 
+    text.refresh_from_db()
+    assert (text.status, text.error) == (Message.Status.FAILED, "The carrier reported failed (error 5).")
     offer.refresh_from_db()
-    assert (offer.status, offer.error) == (Message.Status.FAILED, "The carrier reported failed (error 5).")
-    assert Message.objects.filter(kind="offer", musician__name="Bo").exists()
+    assert offer.status == Offer.Status.UNDELIVERABLE
+    assert Offer.objects.filter(musician__name="Bo").exists()
 
 
 def test_error_code_9_opts_the_musician_out(client, drummers):
     offer = offered()
+    text = offer.message
 
-    receipt(client, message_id=offer.provider_id, client_ref=str(offer.pk), status="rejected", err_code="9")
+    receipt(client, message_id=text.provider_id, client_ref=str(text.pk), status="rejected", err_code="9")
 
     offer.musician.refresh_from_db()
     assert offer.musician.opted_out_at is not None
@@ -80,12 +87,13 @@ def test_error_code_9_opts_the_musician_out(client, drummers):
 
 def test_a_receipt_never_overwrites_an_answer(client, drummers):
     offer = offered()
-    text_in(client, from_phone=offer.to_phone, text="YES")
+    text_in(client, from_phone=offer.musician.phone, text="YES")
 
-    receipt(client, message_id=offer.provider_id, client_ref=str(offer.pk), status="delivered")
+    receipt(client, message_id=offer.message.provider_id, client_ref=str(offer.message_id), status="delivered")
 
     offer.refresh_from_db()
-    assert offer.status == Message.Status.ACCEPTED
+    offer.message.refresh_from_db()
+    assert (offer.status, offer.message.status) == (Offer.Status.ACCEPTED, Message.Status.DELIVERED)
 
 
 def test_a_receipt_for_a_text_we_never_sent_still_answers_2xx(client):
@@ -109,7 +117,7 @@ def test_unsigned_or_badly_signed_calls_are_refused_and_nothing_is_recorded(clie
 def test_a_yes_by_text_takes_the_seat(client, drummers, reply):
     offer = offered()
 
-    assert text_in(client, from_phone=offer.to_phone, text=reply).status_code == 204
+    assert text_in(client, from_phone=offer.musician.phone, text=reply).status_code == 204
 
     assert Fill.objects.get().musician == offer.musician
     assert Booking.objects.get().status == Booking.Status.CONFIRMED
@@ -121,15 +129,15 @@ def test_a_yes_by_text_takes_the_seat(client, drummers, reply):
 def test_a_no_by_text_moves_the_seat_on(client, drummers, reply):
     offer = offered()
 
-    text_in(client, from_phone=offer.to_phone, text=reply)
+    text_in(client, from_phone=offer.musician.phone, text=reply)
 
     offer.refresh_from_db()
     if reply == "no thanks":  # not a clear answer: the musician gets help, the offer stays open
-        assert offer.status == Message.Status.SENT
+        assert offer.status == Offer.Status.OPEN
         assert "didn't get that" in replies_to(offer.musician)[0]
     else:
-        assert offer.status == Message.Status.DECLINED
-        assert Message.objects.filter(kind="offer", musician__name="Bo").exists()
+        assert offer.status == Offer.Status.DECLINED
+        assert Offer.objects.filter(musician__name="Bo").exists()
 
 
 def test_with_several_open_offers_a_yes_gets_a_numbered_list_and_yes_2_picks(client, drummers):
@@ -153,17 +161,17 @@ def test_with_several_open_offers_a_yes_gets_a_numbered_list_and_yes_2_picks(cli
 def test_stop_opts_out_declines_open_offers_and_confirms_once(client, drummers):
     offer = offered()
 
-    text_in(client, from_phone=offer.to_phone, text="Stop")
+    text_in(client, from_phone=offer.musician.phone, text="Stop")
 
     musician = offer.musician
     musician.refresh_from_db()
     assert musician.opted_out_at is not None
     offer.refresh_from_db()
-    assert offer.status == Message.Status.DECLINED
-    assert Message.objects.filter(kind="offer", musician__name="Bo").exists()  # the seat moved on
+    assert offer.status == Offer.Status.DECLINED
+    assert Offer.objects.filter(musician__name="Bo").exists()  # the seat moved on
     [confirmation] = replies_to(musician)
     assert "you won't get any more texts" in confirmation
-    later = Message.objects.create(kind="notice", to_phone=musician.phone, body="hi", musician=musician)
+    later = Message.objects.create(purpose="notice", to_phone=musician.phone, body="hi", musician=musician)
     assert message_send(message_id=later.pk).outcome.value == "failed"
 
 
@@ -192,8 +200,8 @@ def test_start_opts_back_in_and_help_says_who_we_are(client, drummers):
 def test_a_replayed_inbound_text_is_acted_on_once(client, drummers):
     offer = offered()
 
-    text_in(client, from_phone=offer.to_phone, text="NO", message_id="same-id")
-    text_in(client, from_phone=offer.to_phone, text="NO", message_id="same-id")
+    text_in(client, from_phone=offer.musician.phone, text="NO", message_id="same-id")
+    text_in(client, from_phone=offer.musician.phone, text="NO", message_id="same-id")
 
     assert InboundText.objects.count() == 1
     assert len(replies_to(offer.musician)) == 1

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 import musicians.models
-import workflow.validators
+import core.validators
 from django.db import migrations, models
 
 
@@ -31,9 +31,9 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=120)),
-                ('phone', models.CharField(help_text='E.164, like +15551234567.', max_length=20, unique=True, validators=[workflow.validators.validate_e164])),
+                ('phone', models.CharField(help_text='E.164, like +15551234567.', max_length=20, unique=True, validators=[core.validators.validate_e164])),
                 ('email', models.EmailField(blank=True, max_length=254)),
-                ('time_zone', models.CharField(default=musicians.models.studio_time_zone, max_length=64, validators=[workflow.validators.validate_time_zone])),
+                ('time_zone', models.CharField(default=musicians.models.studio_time_zone, max_length=64, validators=[core.validators.validate_time_zone])),
                 ('calendar_id', models.CharField(blank=True, max_length=255)),
                 ('is_active', models.BooleanField(default=True)),
                 ('opted_out_at', models.DateTimeField(blank=True, help_text='Replied STOP; never texted.', null=True)),

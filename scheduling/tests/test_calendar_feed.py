@@ -9,8 +9,8 @@ from django.urls import reverse
 from bookings.answers import Answer, offer_answer
 from bookings.calendar_sync import booking_calendar_sync
 from bookings.engine import booking_start
+from bookings.models import Offer
 from bookings.tests.factories import local, make_booking
-from messaging.models import Message
 from musicians.tests.factories import MusicianFactory
 from scheduling.ics import feed_token
 
@@ -23,7 +23,7 @@ def confirmed():
     with time_machine.travel(dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC), tick=False):
         booking = make_booking(seats=["drums"], windows=[(local(2026, 12, 5, 14), local(2026, 12, 5, 17))])
         booking_start(booking_id=booking.pk)
-        offer_answer(offer_id=Message.objects.get(kind="offer").pk, answer=Answer.YES)
+        offer_answer(offer_id=Offer.objects.get().pk, answer=Answer.YES)
         booking_calendar_sync(booking_id=booking.pk)
     return booking, drew
 

@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 
 from bookings.engine import booking_start
-from bookings.models import Booking, Fill
-from bookings.offers import offer_send
+from bookings.models import Booking, Fill, Offer
+from bookings.offers import offers_send
 from bookings.tasks import sweep_due_offers
 from bookings.tests.factories import local, make_booking
-from messaging.models import Message
 from musicians.tests.factories import MusicianFactory
 from workflow.tests.phone import Phone, links, sms_lines, wait_for
 
@@ -138,7 +137,7 @@ def test_silence_then_the_sweep_asks_the_next_and_a_late_yes_is_told_kindly(stud
     assert "You're in" in studio.tap(roster["d2"], "yes").html
     late = studio.tap(roster["d1"], "yes")
     assert "someone confirmed first" in late.html
-    assert Message.objects.get(kind="offer", musician=roster["d1"]).status == Message.Status.LATE
+    assert Offer.objects.get(musician=roster["d1"]).status == Offer.Status.LATE
 
 
 def test_when_a_time_runs_out_of_players_it_moves_on_and_then_gives_up(studio, roster):
@@ -175,16 +174,10 @@ def test_of_a_hundred_simultaneous_yeses_for_one_seat_exactly_one_wins(live_serv
     booking_start(booking_id=booking.pk)
     booking.refresh_from_db()
     seat = booking.seats.get()
-    for drummer in drummers:
-        if not Message.objects.filter(musician=drummer).exists():
-            offer_send(
-                booking=booking,
-                seat=seat,
-                time=booking.current_time,
-                musician=drummer,
-                now=booking.created_at,
-            )
-    urls = [f"{live_server.url}/o/{m.token}/yes" for m in Message.objects.filter(kind="offer")]
+    asked = set(Offer.objects.values_list("musician_id", flat=True))
+    picks = [(seat, drummer) for drummer in drummers if drummer.pk not in asked]
+    offers_send(booking=booking, time=booking.current_time, picks=picks, now=booking.created_at)
+    urls = [f"{live_server.url}/o/{m.token}/yes" for m in Offer.objects.all()]
     phones = [Phone() for _ in urls]
     pages = [phone.open(url) for phone, url in zip(phones, urls, strict=True)]  # every page open, button showing
     tokens = [phone.form_token(page) for phone, page in zip(phones, pages, strict=True)]
@@ -197,6 +190,6 @@ def test_of_a_hundred_simultaneous_yeses_for_one_seat_exactly_one_wins(live_serv
     assert sum("You're in" in page.html for page in answers) == 1
     assert sum("someone confirmed first" in page.html for page in answers) == len(urls) - 1
     assert Fill.objects.count() == 1
-    assert Message.objects.filter(status=Message.Status.ACCEPTED).count() == 1
-    assert Message.objects.filter(status=Message.Status.LATE).count() == len(urls) - 1
+    assert Offer.objects.filter(status=Offer.Status.ACCEPTED).count() == 1
+    assert Offer.objects.filter(status=Offer.Status.LATE).count() == len(urls) - 1
     assert Booking.objects.get().status == Booking.Status.CONFIRMED

@@ -13,8 +13,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from bookings.models import Booking
-from messaging.models import Message
+from bookings.models import Booking, Offer
 from musicians.tests.factories import MusicianFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.browser]
@@ -83,10 +82,12 @@ def offer_link(booking_id: int, musician_name: str, answer: str) -> str:
     from workflow.tests.phone import wait_for
 
     offer = wait_for(
-        lambda: Message.objects.filter(booking_id=booking_id, musician__name=musician_name, kind="offer").first(),
+        lambda: (
+            Offer.objects.filter(booking_id=booking_id, musician__name=musician_name).select_related("message").first()
+        ),
         what=f"the offer to {musician_name}",
     )
-    return re.search(rf"(\S+/o/{offer.token}/{answer})", offer.body).group(1)
+    return re.search(rf"(\S+/o/{offer.token}/{answer})", offer.message.body).group(1)
 
 
 def test_dane_runs_a_booking_from_the_board(browser, dane, live_server):

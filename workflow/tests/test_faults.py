@@ -73,7 +73,7 @@ def test_a_booking_whose_start_was_never_queued_is_planned_by_the_relay(client, 
 
 
 def test_a_text_claimed_by_a_worker_that_died_is_sent_after_the_lease(outbox, clock):
-    message = message_queue(kind=Message.Kind.ALERT, to_phone="+12125550199", body="Still here?")
+    message = message_queue(purpose=Message.Purpose.ALERT, to_phone="+12125550199", body="Still here?")
     Message.objects.filter(pk=message.pk).update(send_started_at=dt.datetime.now(dt.UTC))  # claimed, then SIGKILL
 
     assert message_send(message_id=message.pk).outcome is Sent.SKIPPED  # another run may still be sending it
@@ -84,9 +84,9 @@ def test_a_text_claimed_by_a_worker_that_died_is_sent_after_the_lease(outbox, cl
 
 
 def test_the_relay_leaves_fresh_and_finished_work_alone(outbox, clock):
-    sent = message_queue(kind=Message.Kind.ALERT, to_phone="+12125550199", body="done")
+    sent = message_queue(purpose=Message.Purpose.ALERT, to_phone="+12125550199", body="done")
     message_send(message_id=sent.pk)
-    message_queue(kind=Message.Kind.ALERT, to_phone="+12125550199", body="just queued")
+    message_queue(purpose=Message.Purpose.ALERT, to_phone="+12125550199", body="just queued")
 
     assert relay_stranded_work().texts == 0
 

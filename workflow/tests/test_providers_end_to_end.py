@@ -15,8 +15,7 @@ import pytest
 import responses
 from django.test import Client
 
-from bookings.models import Booking
-from messaging.models import Message
+from bookings.models import Booking, Offer
 from messaging.tests.vonage_support import text_in, use_vonage_signatures
 from musicians.tests.factories import MusicianFactory
 from scheduling import calendars
@@ -108,4 +107,4 @@ def test_a_whole_booking_by_text_replies_alone(celery_worker, vonage, google):
     drew_event, studio_event = [sent for sent in google.sent if sent.method == "POST" and "events" in sent.path]
     assert drew_event.path == "/calendar/v3/calendars/drew@example.com/events"
     assert studio_event.body["attendees"] == [{"email": "drew@example.com"}]  # Kit has no email to invite
-    assert Message.objects.filter(kind="offer", status=Message.Status.ACCEPTED).count() == 2
+    assert Offer.objects.filter(status=Offer.Status.ACCEPTED).count() == 2

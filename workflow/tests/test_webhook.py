@@ -193,7 +193,7 @@ def test_an_unreadable_order_is_stored_answered_422_and_the_manager_texted_once(
     assert any("No instruments found" in error for error in stored.errors)
     assert stored.status == InboundEmail.Status.UNPARSEABLE
     alert = Message.objects.get()
-    assert alert.kind == Message.Kind.ALERT
+    assert alert.purpose == Message.Purpose.ALERT
     assert alert.to_phone == "+12125550199"
     assert f"/admin/bookings/inboundemail/{stored.pk}/change/" in alert.body
     assert len(callbacks) == 1  # the alert's send task

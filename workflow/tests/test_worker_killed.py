@@ -61,7 +61,7 @@ def test_a_text_whose_worker_was_killed_mid_send_goes_out_once_after_restart(own
     second = None
     try:
         with transaction.atomic():
-            message = message_queue(kind=Message.Kind.ALERT, to_phone="+12125550199", body="Exactly once")
+            message = message_queue(purpose=Message.Purpose.ALERT, to_phone="+12125550199", body="Exactly once")
         wait_for(lambda: Path(f"{sms_file}.started").exists(), timeout=30, what="the first worker to start sending")
         kill(first)  # SIGKILL, mid-send: nothing written, the task unacknowledged
         assert sms_lines(sms_file) == []

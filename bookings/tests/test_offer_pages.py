@@ -9,23 +9,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bookings.engine import booking_start
-from bookings.models import Booking, Fill
+from bookings.models import Booking, Fill, Offer
 from bookings.tests.factories import SAT_2PM, make_booking
-from messaging.models import Message
 from musicians.tests.factories import MusicianFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture
-def offer() -> Message:
+def offer() -> Offer:
     MusicianFactory(name="Kit Lee", plays=["drums"], time_zone="America/Los_Angeles")
     MusicianFactory(name="Second", plays=["drums"])
     booking = make_booking(seats=["drums"], windows=[SAT_2PM], song_title="Fly Me to the Moon")
     booking.studio.address = "1 Main St, New York"
     booking.studio.save()
     booking_start(booking_id=booking.pk)
-    return Message.objects.get(kind="offer")
+    return Offer.objects.get()
 
 
 @pytest.fixture
@@ -41,9 +40,9 @@ def press_button(phone: Client, url: str):
 
 
 def test_the_offer_text_links_end_in_yes_and_no(offer):
-    assert f"YES https://studio.example/o/{offer.token}/yes" in offer.body
-    assert f"NO https://studio.example/o/{offer.token}/no" in offer.body
-    assert "Sat Dec 5, 11:00 AM-2:00 PM PST" in offer.body  # Kit lives in Los Angeles
+    assert f"YES https://studio.example/o/{offer.token}/yes" in offer.message.body
+    assert f"NO https://studio.example/o/{offer.token}/no" in offer.message.body
+    assert "Sat Dec 5, 11:00 AM-2:00 PM PST" in offer.message.body  # Kit lives in Los Angeles
 
 
 @pytest.mark.parametrize("answer", ["yes", "no"])
@@ -58,14 +57,14 @@ def test_opening_a_link_shows_the_session_and_one_button_and_changes_nothing(pho
     assert html.count("<button") == 1
     assert ("Yes, I'll play" in html) == (answer == "yes")
     offer.refresh_from_db()
-    assert offer.status == Message.Status.QUEUED
+    assert offer.status == Offer.Status.OPEN
     assert offer.answered_at is None
 
 
 def test_a_head_request_from_a_link_preview_changes_nothing(phone, offer):
     assert phone.head(f"/o/{offer.token}/yes").status_code == 200
     offer.refresh_from_db()
-    assert offer.status == Message.Status.QUEUED
+    assert offer.status == Offer.Status.OPEN
 
 
 def test_pressing_yes_takes_the_seat(phone, offer):
@@ -82,14 +81,14 @@ def test_pressing_no_records_it_and_asks_the_next_musician(phone, offer):
 
     assert "Thanks for letting us know" in page.content.decode()
     offer.refresh_from_db()
-    assert offer.status == Message.Status.DECLINED
-    assert Message.objects.filter(kind="offer", musician__name="Second").exists()
+    assert offer.status == Offer.Status.DECLINED
+    assert Offer.objects.filter(musician__name="Second").exists()
 
 
 def test_a_post_without_the_csrf_token_is_refused(phone, offer):
     assert phone.post(f"/o/{offer.token}/yes").status_code == 403
     offer.refresh_from_db()
-    assert offer.status == Message.Status.QUEUED
+    assert offer.status == Offer.Status.OPEN
 
 
 def test_an_answered_offer_shows_the_answer_given(phone, offer):
@@ -105,7 +104,7 @@ def test_an_answered_offer_shows_the_answer_given(phone, offer):
 
 def test_a_second_tap_says_the_answer_is_already_in(phone, offer):
     press_button(phone, f"/o/{offer.token}/no")
-    other = Message.objects.get(kind="offer", musician__name="Second")
+    other = Offer.objects.get(musician__name="Second")
     press_button(phone, f"/o/{other.token}/no")
     offer.refresh_from_db()
 
@@ -163,4 +162,4 @@ def test_any_link_any_method_any_body_gets_a_clear_answer(phone, offer, token, t
 
     assert response.status_code in {200, 301, 403, 404, 405}
     offer.refresh_from_db()
-    assert offer.status == Message.Status.QUEUED  # nothing a stranger sends answers for Kit
+    assert offer.status == Offer.Status.OPEN  # nothing a stranger sends answers for Kit

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from musicians.demo import demo_roster_load
+from workflow.demo import demo_roster_load
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from messaging.timefmt import format_moment, format_session
+from core.timefmt import format_moment, format_session
 
 NEW_YORK = ZoneInfo("America/New_York")
 

@@ -9,9 +9,8 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from musicians.models import Instrument, Musician
 from scheduling.services import studio_get_or_create_default
-
-from .models import Instrument, Musician
 
 FIRST_NAMES = [
     "Ava", "Ben", "Cleo", "Dev", "Esme", "Finn", "Gia", "Hugo", "Iris", "Jay", "Kai", "Lena",

@@ -5,8 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from messaging.gsm7 import is_gsm7
-from messaging.texts import (
+from bookings.texts import (
     confirmation_text,
     filled_courtesy_text,
     manager_confirmation_text,
@@ -15,6 +14,7 @@ from messaging.texts import (
     offer_text,
     time_dropped_text,
 )
+from messaging.gsm7 import is_gsm7
 
 START = dt.datetime(2026, 12, 5, 19, tzinfo=dt.UTC)
 END = dt.datetime(2026, 12, 5, 22, tzinfo=dt.UTC)
@@ -212,7 +212,7 @@ def test_musician_texts_are_gsm7_for_plain_inputs():
     assert [is_gsm7(text) for text in texts] == [True, True, True, True]
 
 
-def test_the_manager_confirmation_lists_the_band_and_links_to_the_booking():
+def test_the_manager_confirmation_lists_the_band_and_links_to_the_live_booking_page():
     booking = SimpleNamespace(pk=42, client_name="Acme Records", song_title="Moon River")
 
     text = manager_confirmation_text(
@@ -225,11 +225,11 @@ def test_the_manager_confirmation_lists_the_band_and_links_to_the_booking():
 
     assert text == (
         'Booked #42 Acme Records "Moon River", Sat Dec 5, 2:00-5:00 PM EST: '
-        "Violin - Ana Ruiz, Cello - Ben Ode. https://studio.example/admin/bookings/booking/42/change/"
+        "Violin - Ana Ruiz, Cello - Ben Ode. https://studio.example/admin/board/42/"
     )
 
 
-def test_the_manager_help_text_gives_the_reason_and_the_link():
+def test_the_manager_help_text_gives_the_reason_and_links_to_the_live_booking_page():
     booking = SimpleNamespace(pk=7, client_name="Acme Records", song_title="")
 
     text = manager_help_text(
@@ -238,6 +238,5 @@ def test_the_manager_help_text_gives_the_reason_and_the_link():
     )
 
     assert text == (
-        "Workflow: booking #7 Acme Records needs you. No musician free for cello. "
-        "https://studio.example/admin/bookings/booking/7/change/"
+        "Workflow: booking #7 Acme Records needs you. No musician free for cello. https://studio.example/admin/board/7/"
     )

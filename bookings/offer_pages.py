@@ -2,37 +2,40 @@
 
 A GET (or HEAD) only shows: phones and chat apps fetch links to draw previews,
 and a preview must never answer for the musician. The button on the page POSTs
-(CSRF-protected) and that records the answer.
+(CSRF-protected) and that records the answer. Pages are never cached: each
+shows where the offer stands now.
 """
 
 import re
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from bookings.answers import Answer, offer_answer
-from bookings.offers import offer_state
+from core.timefmt import format_session
 
-from .models import Message
-from .timefmt import format_session
+from .answers import Answer, offer_answer
+from .models import Offer
+from .offers import offer_standing
 
 TOKEN = re.compile(r"[\w-]{1,32}", re.ASCII)
 
 
-def _offer(token: str) -> Message | None:
+def _offer(token: str) -> Offer | None:
     if not TOKEN.fullmatch(token):
         return None  # not one of ours (and a NUL byte would not even reach PostgreSQL)
     return (
-        Message.objects.filter(kind=Message.Kind.OFFER, token=token)
+        Offer.objects.filter(token=token)
         .select_related("booking__studio", "seat__instrument", "candidate_time", "musician")
         .first()
     )
 
 
-def _page(request: HttpRequest, template: str, offer: Message, **context: object) -> HttpResponse:
-    _, _, time, musician = offer.offer_parts()
-    session = format_session(time.starts_at, time.ends_at, musician.time_zone)  # the musician's own clock
+def _page(request: HttpRequest, template: str, offer: Offer, **context: object) -> HttpResponse:
+    time = offer.candidate_time
+    session = format_session(time.starts_at, time.ends_at, offer.musician.time_zone)  # the musician's own clock
     return render(request, template, {"offer": offer, "session": session, **context})
 
 
@@ -40,14 +43,16 @@ def _not_found(request: HttpRequest) -> HttpResponse:
     return render(request, "offers/not_found.html", status=404)
 
 
+@never_cache
 @require_http_methods(["GET", "HEAD"])
 def offer_page(request: HttpRequest, token: str) -> HttpResponse:
     offer = _offer(token)
     if offer is None:
         return _not_found(request)
-    return _page(request, "offers/offer.html", offer, state=offer_state(offer))
+    return _page(request, "offers/offer.html", offer, state=offer_standing(offer, now=timezone.now()))
 
 
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def offer_answer_page(request: HttpRequest, token: str, answer: str) -> HttpResponse:
     offer = _offer(token)
@@ -56,4 +61,4 @@ def offer_answer_page(request: HttpRequest, token: str, answer: str) -> HttpResp
     if request.method == "POST":
         result = offer_answer(offer_id=offer.pk, answer=Answer(answer))
         return _page(request, "offers/answered.html", result.offer, outcome=result.outcome)
-    return _page(request, "offers/offer.html", offer, state=offer_state(offer), answer=answer)
+    return _page(request, "offers/offer.html", offer, state=offer_standing(offer, now=timezone.now()), answer=answer)

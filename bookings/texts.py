@@ -1,0 +1,143 @@
+"""The words of every text about a booking. Short, plain GSM-7, times in the reader's own zone.
+
+An offer must fit in two SMS segments (306 GSM-7 characters) with both links,
+so free text from the client (the song title) is clipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from django.urls import reverse
+
+from core.links import absolute_url
+from core.timefmt import format_session
+
+if TYPE_CHECKING:
+    from .models import Booking
+
+SONG_CHARS = 40
+STUDIO_CHARS = 30
+Zone = ZoneInfo | str
+
+
+def _song(title: str) -> str:
+    title = title.strip()
+    if not title:
+        return ""
+    return f' "{_clip(title, SONG_CHARS)}"'
+
+
+def _on_song(title: str) -> str:
+    """' on "Song"', or nothing when the client gave no title (not "play violin on, Sat")."""
+    song = _song(title)
+    return f" on{song}" if song else ""
+
+
+def _clip(text: str, chars: int) -> str:
+    return text if len(text) <= chars else text[: chars - 3] + "..."
+
+
+def offer_link(token: str, answer: str = "") -> str:
+    return absolute_url(f"/o/{token}/{answer}" if answer else f"/o/{token}")
+
+
+def board_link(booking: Booking) -> str:
+    """The live booking page on Dane's board (behind the admin login)."""
+    return absolute_url(reverse("dashboard-booking", args=[booking.pk]))
+
+
+def offer_text(
+    *,
+    studio_name: str,
+    instrument: str,
+    song: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    zone: Zone,
+    token: str,
+) -> str:
+    session = format_session(start, end, zone)
+    return (
+        f"{_clip(studio_name, STUDIO_CHARS)}: can you play {instrument.lower()}{_on_song(song)}, {session}? "
+        f"YES {offer_link(token, 'yes')} NO {offer_link(token, 'no')}"
+    )
+
+
+def confirmation_text(
+    *,
+    studio_name: str,
+    instrument: str,
+    song: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    zone: Zone,
+    token: str | None,
+) -> str:
+    session = format_session(start, end, zone)
+    details = f" Details: {offer_link(token)}" if token else ""
+    return f"{studio_name}: you're booked! {instrument}{_on_song(song)}, {session}.{details}"
+
+
+def manager_confirmation_text(
+    *, booking: Booking, lineup: Iterable[tuple[str, str]], start: dt.datetime, end: dt.datetime, zone: Zone
+) -> str:
+    players = ", ".join(f"{instrument} - {name}" for instrument, name in lineup)
+    session = format_session(start, end, zone)
+    return (
+        f"Booked #{booking.pk} {booking.client_name}{_song(booking.song_title)}, {session}: {players}. "
+        f"{board_link(booking)}"
+    )
+
+
+def filled_courtesy_text(*, studio_name: str, instrument: str, start: dt.datetime, end: dt.datetime, zone: Zone) -> str:
+    session = format_session(start, end, zone)
+    return f"{studio_name}: thanks - the {instrument.lower()} spot for {session} is taken. No need to reply."
+
+
+def time_dropped_text(*, studio_name: str, start: dt.datetime, end: dt.datetime, zone: Zone) -> str:
+    session = format_session(start, end, zone)
+    return (
+        f"{studio_name}: the session {session} could not get a full band, so it is off. "
+        "Thanks for your answer. No need to reply."
+    )
+
+
+def cancelled_text(*, studio_name: str, start: dt.datetime, end: dt.datetime, zone: Zone) -> str:
+    session = format_session(start, end, zone)
+    return f"{studio_name}: the session {session} is cancelled. Sorry for the change. No need to reply."
+
+
+def manager_help_text(*, booking: Booking, reason: str) -> str:
+    song = _song(booking.song_title)
+    return f"Workflow: booking #{booking.pk} {booking.client_name}{song} needs you. {reason} {board_link(booking)}"
+
+
+def manager_text_failed_text(*, who: str, purpose: str, error: str, link: str) -> str:
+    return f"Workflow: a text to {who} ({purpose}) failed: {error} {link}"
+
+
+def no_open_offers_text(*, studio_name: str) -> str:
+    return f"{studio_name}: you have no open offers right now. Thanks!"
+
+
+def offer_list_text(*, studio_name: str, lines: list[str]) -> str:
+    numbered = " ".join(f"{n}) {line}" for n, line in enumerate(lines, start=1))
+    return f"{studio_name}: you have {len(lines)} open offers. Reply YES 1 or NO 1 (etc.): {numbered}"
+
+
+ANSWER_REPLIES = {
+    "accepted": "thanks, you're in for {what}! We'll text you when the whole band is confirmed.",
+    "declined": "thanks, noted: no for {what}.",
+    "late": "thanks - someone confirmed first for {what}. No need to do anything.",
+    "already": "we already have your answer for {what}.",
+    "ended": "the offer for {what} has ended. No need to do anything.",
+    "conflict": "you're booked elsewhere at that time, so we've passed {what} on.",
+}
+
+
+def answer_reply_text(*, studio_name: str, outcome: str, what: str) -> str:
+    return f"{studio_name}: " + ANSWER_REPLIES[outcome].format(what=what)
