@@ -84,12 +84,16 @@ def celery_worker(_celery_worker_thread, seeded_instruments):
 
 
 @pytest.fixture(autouse=True)
-def _worker_idle_before_the_tables_are_emptied(_django_db_helper):
+def _worker_idle_before_the_tables_are_emptied(request):
     """Once the session's worker runs, any test that queues a task (a live server's webhook,
     the relay) leaves it work; let it finish before the database fixture empties the tables
-    under it. Requesting pytest-django's db helper makes this teardown run before its flush."""
+    under it. Requesting pytest-django's db helper first makes this teardown run before its
+    flush; a test that uses no database is left without one."""
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
+    if uses_db:
+        request.getfixturevalue("_django_db_helper")
     yield
-    if _worker_running:
+    if uses_db and _worker_running:
         _wait_until_idle()
 
 

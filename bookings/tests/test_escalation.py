@@ -175,7 +175,7 @@ def test_python_manage_py_escalate_runs_one_sweep_by_hand(clock, drummers):
 
 
 def test_beat_sweeps_every_interval_and_each_booking_moves_once_an_hour(clock, drummers, settings):
-    from workflow.celery import app
+    from celery import current_app as app
 
     assert app.conf.beat_schedule["sweep-due-offers"]["schedule"] == settings.ESCALATION_INTERVAL_MINUTES * 60 == 900
     booking = start(windows=[SAT_2PM, SUN_2PM])

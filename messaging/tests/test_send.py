@@ -158,7 +158,7 @@ def test_texts_are_kept_in_gsm7(text, plain):
 
 @pytest.mark.worker
 def test_the_worker_retries_a_passing_error_and_sends_the_text_once(celery_worker, outbox, settings):
-    from workflow.tests.phone import wait_for
+    from core.testing import wait_for
 
     settings.RETRY_BASE_SECONDS = 0.05
     memory.failures.extend([SmsError("Throttled", permanent=False), SmsError("HTTP 503", permanent=False)])

@@ -3,28 +3,18 @@
 import http.cookiejar
 import json
 import re
-import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from core.testing import wait_for
 
 
 @dataclass
 class Page:
     status: int
     html: str
-
-
-def wait_for(condition, timeout: float = 20.0, what: str = "the worker"):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 def sms_lines(path: Path) -> list[dict]:
@@ -66,3 +56,6 @@ class Phone:
     def press(self, url: str, token: str) -> Page:
         """Press the button of a page opened earlier (its form's CSRF token in hand)."""
         return self.open(url, data=f"csrfmiddlewaretoken={token}".encode())
+
+
+__all__ = ["Page", "Phone", "links", "sms_lines", "wait_for"]
