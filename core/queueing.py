@@ -7,8 +7,9 @@ Queueing on commit is the default here; there is no unsafe variant.
 
 A task is named by its registered name ("bookings.tasks.start_booking"), so a service
 can queue the task that calls it without importing the tasks module (which imports
-the service): no import cycle. Options such as acks_late are the worker's, set on the
-task where it is defined.
+the service): no import cycle. The name is looked up in Celery's registry (the apps'
+task modules are loaded on first use), so the task's own options apply, and eager
+mode (CELERY_TASK_ALWAYS_EAGER, used by the simulator) runs it in place.
 """
 
 import logging
@@ -28,8 +29,14 @@ def queue_now(task: Task | str, *args: object) -> bool:
     """Queue a task; False (and logged) if the broker could not take it."""
     name = task if isinstance(task, str) else task.name
     try:
-        current_app.send_task(name, args=args)
+        _registered(name).delay(*args)
     except (OperationalError, OSError) as error:
         logger.warning("Broker unavailable, %s%s left for the relay: %s", name, args, error)
         return False
     return True
+
+
+def _registered(name: str) -> Task:
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()  # autodiscover: the apps' tasks modules
+    return current_app.tasks[name]
