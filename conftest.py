@@ -27,6 +27,8 @@ def _isolated_settings(settings, tmp_path):
     settings.ZAPIER_TOKEN = "test-zapier-token"
     settings.MANAGER_PHONE = "+12125550199"
     settings.PUBLIC_BASE_URL = "https://studio.example"
+    # The tests written for the seed's engine keep it; the paced policy's own tests choose it.
+    settings.FILL_POLICY = "seed"
     # No collectstatic before tests: serve static files without the manifest.
     settings.STORAGES = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}

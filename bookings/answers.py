@@ -20,8 +20,9 @@ from scheduling.intervals import Interval
 from .confirmation import seat_fill
 from .engine import booking_move_on
 from .models import Booking, Fill, Offer
-from .offers import offer_standing, offers_send, seat_next_musician
+from .offers import offer_standing, offers_send, seats_next_waves
 from .planning import holds_elsewhere
+from .policy import policy_for
 
 
 class Answer(enum.StrEnum):
@@ -38,6 +39,7 @@ class Outcome(enum.StrEnum):
     ALREADY = "already"  # this offer was answered before; nothing changed
     ENDED = "ended"  # the offer was withdrawn or the booking moved on
     CONFLICT = "conflict"  # they are booked elsewhere at that time
+    STANDBY = "standby"  # someone else said yes first; they are first in line if it reopens
 
 
 # An answer to an offer no longer open changes nothing and says why.
@@ -47,6 +49,7 @@ SETTLED = {
     Offer.Status.LATE: Outcome.LATE,
     Offer.Status.VOIDED: Outcome.ENDED,
     Offer.Status.UNDELIVERABLE: Outcome.ENDED,
+    Offer.Status.STANDBY: Outcome.ALREADY,
 }
 
 
@@ -73,13 +76,24 @@ def offer_answer(*, offer_id: int, answer: Answer, now: dt.datetime | None = Non
     with transaction.atomic():
         booking, offer = _locked(offer_id)
         standing = offer_standing(offer, now=now)
-        if standing == Offer.Status.LATE and answer == Answer.YES and offer.status != Offer.Status.LATE:
-            _settle(offer, Offer.Status.LATE, now)  # a YES after the seat was taken: recorded as late
+        if standing == Offer.Status.LATE and answer == Answer.YES:
+            return AnswerResult(_late_yes(booking, offer, now), offer)
         if standing != Offer.Status.OPEN:
             return AnswerResult(SETTLED[Offer.Status(standing)], offer)
         if answer == Answer.NO:
             return AnswerResult(_decline(booking, offer, now), offer)
         return AnswerResult(_accept(booking, offer, now), offer)
+
+
+def _late_yes(booking: Booking, offer: Offer, now: dt.datetime) -> Outcome:
+    """A YES after the seat was taken: recorded as late, or as standby on a policy with standby."""
+    if offer.status in (Offer.Status.LATE, Offer.Status.STANDBY):
+        return SETTLED[Offer.Status(offer.status)] if offer.status == Offer.Status.STANDBY else Outcome.LATE
+    if policy_for(booking.studio).standby:
+        _settle(offer, Offer.Status.STANDBY, now)
+        return Outcome.STANDBY
+    _settle(offer, Offer.Status.LATE, now)
+    return Outcome.LATE
 
 
 def _settle(offer: Offer, status: str, now: dt.datetime) -> None:
@@ -90,8 +104,7 @@ def _settle(offer: Offer, status: str, now: dt.datetime) -> None:
 def _accept(booking: Booking, offer: Offer, now: dt.datetime) -> Outcome:
     seat, time, musician = offer.seat, offer.candidate_time, offer.musician
     if Fill.objects.filter(seat=seat, candidate_time=time).exists():
-        _settle(offer, Offer.Status.LATE, now)
-        return Outcome.LATE
+        return _late_yes(booking, offer, now)
     # Two bookings at overlapping times may both want this musician: their row is the referee.
     Musician.objects.select_for_update().get(pk=musician.pk)
     if holds_elsewhere(booking=booking, span=Interval(time.starts_at, time.ends_at)).get(musician.pk):
@@ -122,11 +135,12 @@ def seat_move_on(*, booking: Booking, offer: Offer, now: dt.datetime) -> None:
         return
     if Offer.objects.filter(seat=seat, candidate_time=time, status=Offer.Status.OPEN).exists():
         return  # someone else is still being asked for this seat
-    musician = seat_next_musician(booking=booking, seat=seat, time=time, now=now)
-    if musician is None:
+    wave = seats_next_waves(booking=booking, seats=[seat], time=time, now=now)[seat.pk]
+    if not wave.musicians:
         booking_move_on(booking=booking, now=now)
     else:
-        offers_send(booking=booking, time=time, picks=[(seat, musician)], now=now)
+        picks = [(seat, musician) for musician in wave.musicians]
+        offers_send(booking=booking, time=time, picks=picks, now=now, left={seat.pk: wave.left})
 
 
 def offer_undeliverable(*, offer_id: int, now: dt.datetime) -> None:

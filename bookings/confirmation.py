@@ -9,6 +9,7 @@ from musicians.models import Musician
 from .history import booking_log
 from .models import Booking, BookingEvent, CandidateTime, Fill, Offer, Seat
 from .offers import offers_void, open_offers, seat_taken_courtesy
+from .policy import policy_for
 from .texting import fills_text, manager_alert
 from .texts import confirmation_text, manager_confirmation_text
 
@@ -19,14 +20,18 @@ def seat_fill(
     """Put the musician in the seat at `time` (their YES, or the manager's hand), and
     confirm the booking if that was the last seat.
 
-    Other open offers for the seat stay open: a YES on one is recorded as late.
-    Caller holds the booking lock and has checked the seat is free; the unique
-    constraints on Fill back that up.
+    On a policy with waves the rest of the seat's wave hears at once (a YES then
+    puts them on standby); on the seed policy their offers stay open and a YES is
+    recorded as late. Caller holds the booking lock and has checked the seat is
+    free; the unique constraints on Fill back that up.
     """
     fill = Fill.objects.create(seat=seat, candidate_time=time, musician=musician, offer=offer)
     if offer is not None:
         Offer.objects.filter(pk=offer.pk).update(status=Offer.Status.ACCEPTED, answered_at=now)
         offer.status, offer.answered_at = Offer.Status.ACCEPTED, now
+    if policy_for(booking.studio).waves:
+        others = open_offers(booking).filter(seat=seat, candidate_time=time).exclude(musician=musician)
+        offers_void(offers=others, courtesy=seat_taken_courtesy)
     if not booking.seats.exclude(fills__candidate_time=time).exists():
         booking_confirm(booking=booking, time=time, now=now)
     return fill

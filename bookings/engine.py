@@ -92,7 +92,7 @@ def booking_offer_from(
         if lineup is not None:
             Booking.objects.filter(pk=booking.pk).update(current_time=time)
             booking.current_time = time
-            group_send(booking=booking, time=time, lineup=lineup, now=now)
+            group_send(booking=booking, time=time, lineup=lineup, now=now, roster=roster)
             return True
     return False
 

@@ -47,7 +47,8 @@ class BookingQuerySet(models.QuerySet["Booking"]):
         Every change to a booking (an answer, the sweep, the manager, a cancel)
         takes this lock first, so changes to one booking happen one at a time.
         """
-        return self.select_for_update(of=("self",)).select_related("studio", "current_time").get(pk=pk)
+        related = self.select_related("studio__fill_policy", "current_time")
+        return related.select_for_update(of=("self",)).get(pk=pk)
 
 
 class Booking(models.Model):
@@ -82,11 +83,12 @@ class Booking(models.Model):
         help_text="The time being offered now; once confirmed, the session's time.",
     )
     planned_at = models.DateTimeField(null=True, blank=True, help_text="When its candidate times were worked out.")
-    last_offer_at = models.DateTimeField(
+    last_offer_at = models.DateTimeField(null=True, blank=True, help_text="When the latest offer was texted.")
+    next_step_at = models.DateTimeField(
         null=True,
         blank=True,
         db_index=True,
-        help_text="When the latest offer was texted; the sweep waits from here.",
+        help_text="When the sweep next looks at it: a wave's wait ends or a nudge is due.",
     )
     attention_reason = models.TextField(blank=True, help_text="Why the manager is needed.")
 
@@ -217,6 +219,7 @@ class Offer(models.Model):
         LATE = "late", "Late (seat already taken)"
         VOIDED = "voided", "Voided"
         UNDELIVERABLE = "undeliverable", "Undeliverable (the text failed)"
+        STANDBY = "standby", "Standby (said yes after the seat was taken)"
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="offers")
     seat = models.ForeignKey(Seat, on_delete=models.CASCADE, related_name="offers")
@@ -233,6 +236,14 @@ class Offer(models.Model):
         help_text="The text that carried the offer.",
     )
     created_at = models.DateTimeField(db_index=True)
+    sends_at = models.DateTimeField(
+        null=True, blank=True, help_text="Held for the musician's quiet hours until then; empty: sent at once."
+    )
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the seat may move on past this offer (it stays open for a late YES)."
+    )
+    nudge_at = models.DateTimeField(null=True, blank=True, help_text="When the one nudge to a silent musician is due.")
+    nudged_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -251,6 +262,47 @@ class Offer(models.Model):
     def option(self) -> int:
         """The seed's "option": the time's position in the plan."""
         return self.candidate_time.rank
+
+
+class FillPolicy(models.Model):
+    """How a studio fills its seats: one row per studio, edited by the manager in the admin.
+
+    `seed` is the original sketch (one musician per seat at a time, a fixed wait,
+    any hour); `paced` is the default chosen by simulating the engine (see the
+    README): small waves, waits that shrink as the session nears, quiet hours,
+    one nudge, standby. The numbers below are used by `paced`.
+    """
+
+    class Name(models.TextChoices):
+        PACED = "paced", "Paced: waves, shrinking waits, quiet hours, a nudge, standby"
+        SEED = "seed", "Seed: one at a time, a fixed wait, any hour"
+
+    studio = models.OneToOneField("scheduling.Studio", on_delete=models.CASCADE, related_name="fill_policy")
+    name = models.CharField(max_length=10, choices=Name.choices, default=Name.PACED)
+    wave_size = models.PositiveSmallIntegerField(default=2, help_text="Musicians asked at once per seat.")
+    near_wave_size = models.PositiveSmallIntegerField(
+        default=3, help_text="Musicians asked at once per seat when the session is less than 48 hours away."
+    )
+    longest_wait_minutes = models.PositiveSmallIntegerField(default=60, help_text="The wait before a seat moves on.")
+    shortest_wait_minutes = models.PositiveSmallIntegerField(
+        default=15, help_text="The wait never shrinks below this, however near the session."
+    )
+    nudge = models.BooleanField(default=True, help_text="Text the silent once, halfway through their wait.")
+    standby = models.BooleanField(default=True, help_text="A YES after the seat was taken puts them on standby.")
+    quiet_hours = models.BooleanField(
+        default=True, help_text="Hold offers and nudges during each musician's quiet hours (their own zone)."
+    )
+    short_notice_hours = models.PositiveSmallIntegerField(
+        default=12,
+        help_text="Closer than this to the last moment to book, a seat is offered to everyone left "
+        "and quiet hours give way.",
+    )
+
+    class Meta:
+        verbose_name_plural = "fill policies"
+
+    def __str__(self) -> str:
+        return f"{self.studio}: {self.get_name_display()}"
 
 
 class BookingText(models.Model):

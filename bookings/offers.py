@@ -1,10 +1,12 @@
 """Offers: one seat at one time asked of one musician, and the text that carries it."""
 
 import datetime as dt
+import itertools
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from messaging.models import Message
 from messaging.services import Draft, messages_queue
@@ -13,7 +15,8 @@ from scheduling.intervals import Interval
 from scheduling.plan import SeatNeed
 
 from .models import Booking, CandidateTime, Fill, Offer, Seat
-from .planning import booking_roster
+from .planning import BookingRoster, booking_roster
+from .policy import last_moment_to_book, offer_timing, policy_for
 from .texting import booking_text_send
 from .texts import cancelled_text, filled_courtesy_text, offer_text, time_dropped_text
 
@@ -46,28 +49,68 @@ def new_offer_token() -> str:
 
 
 def offers_send(
-    *, booking: Booking, time: CandidateTime, picks: list[tuple[Seat, Musician]], now: dt.datetime
+    *,
+    booking: Booking,
+    time: CandidateTime,
+    picks: list[tuple[Seat, Musician]],
+    now: dt.datetime,
+    left: dict[int, int] | None = None,
+    pending: Sequence[dt.datetime] = (),
 ) -> list[Offer]:
-    """Offer each (seat, musician) its seat at `time`, then start the sweep's wait once for them all.
+    """Offer each (seat, musician) its seat at `time`, on the studio's fill policy.
 
-    Caller holds the booking lock.
+    `left`: per seat id, how many musicians are still to ask after these (for the wait);
+    `pending`: the moments the booking's other open offers still need the sweep.
+    A text that would land in the musician's quiet hours is held (the sweep sends it when
+    they end); the others go out now, in one insert however many. Caller holds the booking lock.
     """
     if not picks:
         return []
-    tokens = [new_offer_token() for _ in picks]
-    drafts = [
-        Draft(Message.Purpose.OFFER, musician.phone, _offer_body(booking, seat, time, musician, token), musician)
-        for (seat, musician), token in zip(picks, tokens, strict=True)
-    ]
-    messages = messages_queue(drafts)  # one insert for the texts, one for the offers, however many
-    offers = Offer.objects.bulk_create(
-        Offer(booking=booking, seat=seat, candidate_time=time, musician=musician, token=token, message=message,
-              created_at=now)
-        for (seat, musician), token, message in zip(picks, tokens, messages, strict=True)
-    )  # fmt: skip
-    Booking.objects.filter(pk=booking.pk).update(last_offer_at=now)
-    booking.last_offer_at = now
+    policy = policy_for(booking.studio)
+    time_left = last_moment_to_book(time) - now
+    offers = []
+    for seat, musician in picks:
+        wait = policy.wait(time_left=time_left, left=(left or {}).get(seat.pk, 0))
+        timing = offer_timing(policy=policy, musician=musician, time=time, wait=wait, now=now)
+        offers.append(
+            Offer(booking=booking, seat=seat, candidate_time=time, musician=musician, token=new_offer_token(),
+                  created_at=now, sends_at=timing.sends_at, expires_at=timing.expires_at, nudge_at=timing.nudge_at)
+        )  # fmt: skip
+    _texts_attach(booking, [offer for offer in offers if offer.sends_at is None])
+    offers = Offer.objects.bulk_create(offers)
+    upcoming = [when for offer in offers for when in offer_steps(offer)]
+    upcoming += [when for when in pending if when > now]
+    if not pending and booking.next_step_at is not None and booking.next_step_at > now:
+        upcoming.append(booking.next_step_at)
+    booking.last_offer_at, booking.next_step_at = now, min(upcoming)
+    Booking.objects.filter(pk=booking.pk).update(last_offer_at=now, next_step_at=booking.next_step_at)
     return offers
+
+
+def offer_steps(offer: Offer) -> list[dt.datetime]:
+    """The moments the sweep has work with an open offer: its text's release, its nudge, its end."""
+    steps = [offer.expires_at] if offer.expires_at else []
+    if offer.message_id is None and offer.sends_at is not None:
+        steps.append(offer.sends_at)
+    if offer.nudge_at is not None and offer.nudged_at is None:
+        steps.append(offer.nudge_at)
+    return steps
+
+
+def offers_text_now(*, booking: Booking, offers: list[Offer]) -> None:
+    """Send the texts of held offers whose musician's quiet hours are over."""
+    _texts_attach(booking, offers)
+    Offer.objects.bulk_update(offers, ["message"])
+
+
+def _texts_attach(booking: Booking, offers: list[Offer]) -> None:
+    drafts = [
+        Draft(Message.Purpose.OFFER, o.musician.phone, _offer_body(booking, o.seat, o.candidate_time, o.musician,
+              o.token), o.musician)
+        for o in offers
+    ]  # fmt: skip
+    for offer, message in zip(offers, messages_queue(drafts), strict=True):
+        offer.message = message
 
 
 def _offer_body(booking: Booking, seat: Seat, time: CandidateTime, musician: Musician, token: str) -> str:
@@ -82,35 +125,96 @@ def _offer_body(booking: Booking, seat: Seat, time: CandidateTime, musician: Mus
     )
 
 
-def group_send(*, booking: Booking, time: CandidateTime, lineup: dict[int, int], now: dt.datetime) -> list[Offer]:
-    """The first offers at a time: one per seat, to the musician the plan picked."""
+def group_send(*, booking: Booking, time: CandidateTime, lineup: dict[int, int], now: dt.datetime,
+               roster: BookingRoster | None = None) -> list[Offer]:  # fmt: skip
+    """The first offers at a time: per seat the musician the plan picked, and on a policy with
+    waves the next ones in the order, each musician on one seat only."""
     seats = Seat.objects.select_related("instrument").in_bulk(list(lineup))
-    musicians = Musician.objects.in_bulk(list(lineup.values()))
-    picks = [(seats[seat_id], musicians[musician_id]) for seat_id, musician_id in lineup.items()]
-    return offers_send(booking=booking, time=time, picks=picks, now=now)
+    wanted = list(seats.values())
+    waves = seats_next_waves(booking=booking, seats=wanted, time=time, now=now, first=lineup, roster=roster)
+    picks = [(seat, musician) for seat in wanted for musician in waves[seat.pk].musicians]
+    return offers_send(booking=booking, time=time, picks=picks, now=now, left=_left(waves))
 
 
-def seat_next_musician(*, booking: Booking, seat: Seat, time: CandidateTime, now: dt.datetime) -> Musician | None:
-    """The best-ranked free musician for the seat at this time who has not been asked yet.
+@dataclass(frozen=True)
+class Wave:
+    musicians: list[Musician]
+    left: int  # free musicians still to ask after these
 
-    Skips anyone already asked for this seat at this time, and anyone holding or
-    being offered another seat of this booking at this time.
+
+def _left(waves: dict[int, Wave]) -> dict[int, int]:
+    return {seat_id: wave.left for seat_id, wave in waves.items()}
+
+
+def seats_next_waves(
+    *,
+    booking: Booking,
+    seats: list[Seat],
+    time: CandidateTime,
+    now: dt.datetime,
+    first: dict[int, int] | None = None,
+    roster: BookingRoster | None = None,
+    offers_here: list[Offer] | None = None,
+) -> dict[int, Wave]:
+    """Per seat, the next musicians to ask at this time, best first, as many as the policy's wave.
+
+    One roster read for all the seats. Skips anyone already asked for the seat at this
+    time, holding a seat, being asked for another seat, or picked for another seat in
+    this same round. `first` (the plan's line-up for a time just made current) puts each
+    seat's pick at the head of its wave. `offers_here`: every offer of the booking at this
+    time, if the caller has them already.
     """
+    policy = policy_for(booking.studio)
     session = Interval(time.starts_at, time.ends_at)
-    roster = booking_roster(booking=booking, seats=[SeatNeed(seat.pk, seat.instrument_id)], span=session, now=now)
-    excluded = _asked_or_busy_here(booking=booking, seat=seat, time=time)
-    for musician_id in roster.candidates_at(session)[seat.pk]:
-        if musician_id not in excluded:
-            return Musician.objects.get(pk=musician_id)
-    return None
+    if roster is None:
+        needs = [SeatNeed(seat.pk, seat.instrument_id) for seat in seats]
+        roster = booking_roster(booking=booking, seats=needs, span=session, now=now)
+    candidates = roster.candidates_at(session)
+    if first is None:
+        here = (
+            offers_here if offers_here is not None else list(Offer.objects.filter(booking=booking, candidate_time=time))
+        )
+        taken, asked = _busy_here(time=time, offers_here=here), _asked_here(here)
+    else:  # the first wave at a time the booking never offered: nobody is asked or holding there yet
+        taken, asked = set(first.values()), {}
+    time_left = last_moment_to_book(time) - now
+    chosen: dict[int, list[int]] = {}
+    for seat in seats:
+        free = [m for m in candidates[seat.pk] if m not in taken and m not in asked.get(seat.pk, ())]
+        head = [first[seat.pk]] if first and seat.pk in first else []
+        size = policy.wave(time_left=time_left, left=len(free) + len(head))
+        chosen[seat.pk] = (head + free)[:size]
+        taken |= set(chosen[seat.pk])
+    musicians = Musician.objects.in_bulk([m for ids in chosen.values() for m in ids])
+    return {
+        seat.pk: Wave(
+            [musicians[m] for m in chosen[seat.pk]],
+            _free_after(candidates[seat.pk], taken, asked.get(seat.pk, set())) if policy.waves else 0,
+        )
+        for seat in seats
+    }
 
 
-def _asked_or_busy_here(*, booking: Booking, seat: Seat, time: CandidateTime) -> set[int]:
-    """Asked for this seat at this time already, or being asked for another seat of it."""
-    asked_here = Q(seat=seat) | Q(status=Offer.Status.OPEN)
-    asked = Offer.objects.filter(asked_here, booking=booking, candidate_time=time).values_list("musician_id", flat=True)
-    holding = Fill.objects.filter(candidate_time=time).values_list("musician_id", flat=True)
-    return set(asked) | set(holding)
+COUNT_LEFT_UP_TO = 30  # enough to share the time left between waves; checks no more of a big roster
+
+
+def _free_after(candidates: Sequence[int], taken: set[int], asked: set[int]) -> int:
+    free = (m for m in candidates if m not in taken and m not in asked)
+    return sum(1 for _ in itertools.islice(free, COUNT_LEFT_UP_TO))
+
+
+def _asked_here(offers_here: list[Offer]) -> dict[int, set[int]]:
+    """Per seat id, who has been asked for it at this time (whatever they answered)."""
+    asked: dict[int, set[int]] = {}
+    for offer in offers_here:
+        asked.setdefault(offer.seat_id, set()).add(offer.musician_id)
+    return asked
+
+
+def _busy_here(*, time: CandidateTime, offers_here: list[Offer]) -> set[int]:
+    """Holding a seat at this time, or being asked for one (a musician gets one seat per booking)."""
+    holding = set(Fill.objects.filter(candidate_time=time).values_list("musician_id", flat=True))
+    return holding | {offer.musician_id for offer in offers_here if offer.status == Offer.Status.OPEN}
 
 
 def open_offers(booking: Booking) -> QuerySet[Offer]:
@@ -124,7 +228,7 @@ def offers_void(*, offers: QuerySet[Offer], courtesy: Callable[[Offer], str]) ->
         if not Offer.objects.filter(pk=offer.pk, status=Offer.Status.OPEN).update(status=Offer.Status.VOIDED):
             continue
         voided += 1
-        if offer.musician.can_be_texted:
+        if offer.message_id is not None and offer.musician.can_be_texted:  # a held offer was never seen
             booking_text_send(
                 booking=offer.booking, musician=offer.musician, purpose=Message.Purpose.NOTICE, body=courtesy(offer)
             )

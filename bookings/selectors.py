@@ -3,7 +3,6 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Case, Count, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
@@ -57,9 +56,9 @@ def board_bookings(*, now: dt.datetime) -> list[Booking]:
 
 
 def next_escalation_at(booking: Booking) -> dt.datetime | None:
-    if booking.status != Booking.Status.OFFERING or booking.escalation_paused or booking.last_offer_at is None:
+    if booking.status != Booking.Status.OFFERING or booking.escalation_paused:
         return None
-    return booking.last_offer_at + dt.timedelta(minutes=settings.ESCALATE_AFTER_MINUTES)
+    return booking.next_step_at
 
 
 @dataclass

@@ -67,6 +67,16 @@ def offer_text(
     )
 
 
+def nudge_text(
+    *, studio_name: str, instrument: str, song: str, start: dt.datetime, end: dt.datetime, zone: Zone, token: str
+) -> str:
+    session = format_session(start, end, zone)
+    return (
+        f"{_clip(studio_name, STUDIO_CHARS)}: still looking for {instrument.lower()}{_on_song(song)}, {session}. "
+        f"Can you? YES {offer_link(token, 'yes')} NO {offer_link(token, 'no')}"
+    )
+
+
 def confirmation_text(
     *,
     studio_name: str,
@@ -133,6 +143,7 @@ ANSWER_REPLIES = {
     "accepted": "thanks, you're in for {what}! We'll text you when the whole band is confirmed.",
     "declined": "thanks, noted: no for {what}.",
     "late": "thanks - someone confirmed first for {what}. No need to do anything.",
+    "standby": "thanks - someone confirmed first for {what}, so you're on standby: if it opens up, we'll text you.",
     "already": "we already have your answer for {what}.",
     "ended": "the offer for {what} has ended. No need to do anything.",
     "conflict": "you're booked elsewhere at that time, so we've passed {what} on.",

@@ -1,5 +1,8 @@
 """The roster: instruments (with the names clients use for them) and musicians."""
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -54,6 +57,8 @@ class Musician(models.Model):
     is_active = models.BooleanField(default=True)
     opted_out_at = models.DateTimeField(null=True, blank=True, help_text="Replied STOP; never texted.")
     last_booked_at = models.DateTimeField(null=True, blank=True)
+    quiet_hours_start = models.TimeField(default=dt.time(22), help_text="No offers from this time (their own zone)…")
+    quiet_hours_end = models.TimeField(default=dt.time(8), help_text="…until this time; equal to the start: none.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -67,6 +72,23 @@ class Musician(models.Model):
     @property
     def can_be_texted(self) -> bool:
         return self.is_active and self.opted_out_at is None
+
+    def quiet_until(self, moment: dt.datetime) -> dt.datetime | None:
+        """When the musician's quiet hours around `moment` end, or None if they are awake then.
+
+        Wall-clock times in their own zone, so it follows DST; a window may wrap midnight.
+        """
+        zone = ZoneInfo(self.time_zone)
+        local = moment.astimezone(zone)
+        start, end = self.quiet_hours_start, self.quiet_hours_end
+        if start == end:
+            return None
+        now = local.time()
+        quiet = (start <= now < end) if start < end else (now >= start or now < end)
+        if not quiet:
+            return None
+        day = local.date() if (start < end or now < end) else local.date() + dt.timedelta(days=1)
+        return dt.datetime.combine(day, end, tzinfo=zone).astimezone(dt.UTC)
 
 
 class Weekday(models.IntegerChoices):

@@ -186,7 +186,9 @@ CALENDAR_SYNC_MAX_RETRIES = env.int("CALENDAR_SYNC_MAX_RETRIES", default=6)
 
 # --- The sweep -------------------------------------------------------------------
 ESCALATION_INTERVAL_MINUTES = env.int("ESCALATION_INTERVAL_MINUTES", default=15)
-ESCALATE_AFTER_MINUTES = env.int("ESCALATE_AFTER_MINUTES", default=60)
+ESCALATE_AFTER_MINUTES = env.int("ESCALATE_AFTER_MINUTES", default=60)  # the seed policy's wait
+# The fill policy of a studio with no FillPolicy row yet (the admin makes one): paced or seed.
+FILL_POLICY = env.str("FILL_POLICY", default="paced")
 CELERY_BEAT_SCHEDULE = {
     "sweep-due-offers": {
         "task": "bookings.tasks.sweep_due_offers",
