@@ -24,7 +24,7 @@ from .engine import booking_move_on
 from .history import booking_log
 from .models import Booking, BookingEvent, Offer, Seat
 from .offers import offer_steps, offers_send, offers_text_now, seats_next_waves
-from .texting import booking_text_send
+from .texting import booking_texts_send
 from .texts import nudge_text
 
 
@@ -66,7 +66,11 @@ def _step(booking: Booking, now: dt.datetime, *, force: bool) -> None:
     ))  # fmt: skip
     offers = [offer for offer in here if offer.status == Offer.Status.OPEN]
     offers_text_now(booking=booking, offers=[o for o in offers if _due(o.sends_at, now) and o.message_id is None])
-    _nudge(booking, [o for o in offers if _due(o.nudge_at, now) and o.message_id and not o.nudged_at], now)
+    # A nudge is due halfway through a wave's wait; once the wait is over the seat moves on instead.
+    due = [
+        o for o in offers if _due(o.nudge_at, now) and o.message_id and not o.nudged_at and not _due(o.expires_at, now)
+    ]
+    _nudge(booking, due, now)
     unfilled = list(
         Seat.objects.filter(booking=booking).exclude(fills__candidate_time=time).select_related("instrument")
     )
@@ -93,16 +97,21 @@ def _due(moment: dt.datetime | None, now: dt.datetime) -> bool:
 
 def _nudge(booking: Booking, offers: list[Offer], now: dt.datetime) -> None:
     """One nudge to each silent musician, with the same links (it counts as a text)."""
-    for offer in offers:
-        time = offer.candidate_time
-        body = nudge_text(
-            studio_name=booking.studio.name, instrument=offer.seat.instrument.name, song=booking.song_title,
-            start=time.starts_at, end=time.ends_at, zone=offer.musician.time_zone, token=offer.token,
-        )  # fmt: skip
-        booking_text_send(booking=booking, musician=offer.musician, purpose=Message.Purpose.REMINDER, body=body)
+    if not offers:
+        return
+    texts = [(offer.musician, Message.Purpose.REMINDER, _nudge_body(booking, offer)) for offer in offers]
+    booking_texts_send(booking=booking, texts=texts)
     Offer.objects.filter(pk__in=[offer.pk for offer in offers]).update(nudged_at=now)
     for offer in offers:
         offer.nudged_at = now
+
+
+def _nudge_body(booking: Booking, offer: Offer) -> str:
+    time = offer.candidate_time
+    return nudge_text(
+        studio_name=booking.studio.name, instrument=offer.seat.instrument.name, song=booking.song_title,
+        start=time.starts_at, end=time.ends_at, zone=offer.musician.time_zone, token=offer.token,
+    )  # fmt: skip
 
 
 def _next_step_set(booking: Booking, ahead: list[dt.datetime], now: dt.datetime) -> None:

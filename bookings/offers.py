@@ -195,7 +195,7 @@ def seats_next_waves(
     }
 
 
-COUNT_LEFT_UP_TO = 30  # enough to share the time left between waves; checks no more of a big roster
+COUNT_LEFT_UP_TO = 100  # enough to share the time left between waves; checks no more of a big roster
 
 
 def _free_after(candidates: Sequence[int], taken: set[int], asked: set[int]) -> int:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Case, Count, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from core.timefmt import format_moment
+from core.timefmt import format_clock, format_moment
 from messaging.models import Message
 from musicians.models import Musician
 from scheduling.availability import Player, unavailable_reason
@@ -15,6 +15,7 @@ from scheduling.plan import days_since
 
 from .models import Booking, BookingEvent, CandidateTime, Fill, Offer, Seat
 from .planning import booking_roster, seat_needs
+from .policy import policy_for
 
 BOARD_SIZE = 200
 
@@ -104,10 +105,14 @@ class BookingView:
 
 
 def booking_view(*, booking_id: int, now: dt.datetime) -> BookingView:
-    booking = Booking.objects.select_related("studio", "current_time", "inbound_email").get(pk=booking_id)
+    booking = Booking.objects.select_related("studio__fill_policy", "current_time", "inbound_email").get(pk=booking_id)
     times = list(booking.candidate_times.order_by("rank"))
-    messages = _texts(booking)
-    offers = [row.offer for row in messages if row.offer is not None]
+    offers = list(
+        Offer.objects.filter(booking=booking)
+        .select_related("message__musician", "musician", "seat__instrument", "candidate_time")
+        .order_by("created_at", "pk")
+    )
+    messages = _texts(booking, offers)
     events = list(BookingEvent.objects.filter(booking=booking))
     return BookingView(
         booking=booking,
@@ -115,19 +120,17 @@ def booking_view(*, booking_id: int, now: dt.datetime) -> BookingView:
         seats=_seats(booking, offers, now),
         messages=messages,
         timeline=_timeline(events, messages, offers),
-        next_step=_next_step(booking, now),
+        next_step=_next_step(booking, offers, now),
         week=_week(booking),
     )
 
 
-def _texts(booking: Booking) -> list[TextRow]:
-    """The booking's texts, oldest first, each with the offer it carried (if any), in one query."""
-    texts = (
-        Message.objects.filter(about_booking(booking))
-        .select_related("musician", "offer__seat__instrument", "offer__candidate_time", "offer__musician")
-        .order_by("created_at", "pk")
-    )
-    return [TextRow(text, getattr(text, "offer", None)) for text in texts]
+def _texts(booking: Booking, offers: list[Offer]) -> list[TextRow]:
+    """The booking's texts, oldest first, each with the offer it carried (if any)."""
+    rows = [TextRow(offer.message, offer) for offer in offers if offer.message is not None]
+    others = Message.objects.filter(booking_text__booking=booking).select_related("musician")
+    rows += [TextRow(message) for message in others]
+    return sorted(rows, key=lambda row: (row.message.created_at, row.message.pk))
 
 
 def _seats(booking: Booking, offers: list[Offer], now: dt.datetime) -> list[SeatView]:
@@ -183,7 +186,7 @@ def _timeline(events: list[BookingEvent], texts: list[TextRow], offers: list[Off
     return sorted(entries, key=lambda entry: entry.at)
 
 
-def _next_step(booking: Booking, now: dt.datetime) -> str:
+def _next_step(booking: Booking, offers: list[Offer], now: dt.datetime) -> str:
     if booking.status == Booking.Status.CONFIRMED:
         return "Booked. Nothing left to do."
     if booking.status == Booking.Status.CANCELLED:
@@ -195,7 +198,28 @@ def _next_step(booking: Booking, now: dt.datetime) -> str:
     due = next_escalation_at(booking)
     if due is None:
         return "Planning."
-    return f"Waiting for answers; the sweep moves silent seats on from {format_moment(due, booking.studio.zone)}."
+    return _policy_step(booking, offers, due, now)
+
+
+def _policy_step(booking: Booking, offers: list[Offer], due: dt.datetime, now: dt.datetime) -> str:
+    """The policy in force and what it does next: "… (paced policy): asked Kim, Ray at 2:05 PM EST; …"."""
+    zone = booking.studio.zone
+    policy = policy_for(booking.studio)
+    here = [o for o in offers if o.candidate_time_id == booking.current_time_id and o.status == Offer.Status.OPEN]
+    parts = []
+    sent = [o for o in here if o.message_id]
+    if sent:
+        last = max(o.created_at for o in sent)
+        names = ", ".join(o.musician.name for o in sent if o.created_at == last)
+        parts.append(f"asked {names} at {format_clock(last, zone)}")
+    for offer in here:
+        if offer.message_id is None and offer.sends_at:
+            parts.append(f"{offer.musician.name}'s quiet hours end {format_clock(offer.sends_at, zone)}")
+    nudges = [o.nudge_at for o in here if o.nudge_at and not o.nudged_at and o.message_id and o.nudge_at > now]
+    if nudges:
+        parts.append(f"nudge at {format_clock(min(nudges), zone)}")
+    parts.append(f"the sweep looks again {format_moment(due, zone)}")
+    return f"Waiting for answers ({policy.name} policy): " + "; ".join(parts) + "."
 
 
 def _week(booking: Booking) -> list[tuple[dt.date, list[Booking]]]:

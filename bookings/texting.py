@@ -7,10 +7,10 @@ texts the manager, and texts everyone holding a seat at a time.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from messaging.models import Message
-from messaging.services import message_queue
+from messaging.services import Draft, message_queue, messages_queue
 from musicians.models import Musician
 from scheduling.models import Studio
 
@@ -25,6 +25,13 @@ def booking_text_send(*, booking: Booking | None, musician: Musician, purpose: s
     if booking is not None:
         BookingText.objects.create(booking=booking, message=message)
     return message
+
+
+def booking_texts_send(*, booking: Booking, texts: Sequence[tuple[Musician, str, str]]) -> list[Message]:
+    """Text several musicians about a booking: (musician, purpose, body) each, in two inserts however many."""
+    messages = messages_queue([Draft(purpose, musician.phone, body, musician) for musician, purpose, body in texts])
+    BookingText.objects.bulk_create(BookingText(booking=booking, message=message) for message in messages)
+    return messages
 
 
 def manager_alert(

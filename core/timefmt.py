@@ -36,6 +36,13 @@ def _is_midnight_end(local_start: dt.datetime, local_end: dt.datetime) -> bool:
     return local_end.time() == dt.time(0) and local_end.date() == local_start.date() + dt.timedelta(days=1)
 
 
+def format_clock(moment: dt.datetime, zone: ZoneInfo | str) -> str:
+    """`2:05 PM EST`: a time of day on someone's clock, for a moment close to now."""
+    zone = ZoneInfo(zone) if isinstance(zone, str) else zone
+    local = moment.astimezone(zone)
+    return f"{_clock(local)} {local.tzname()}"
+
+
 def format_moment(moment: dt.datetime, zone: ZoneInfo | str) -> str:
     zone = ZoneInfo(zone) if isinstance(zone, str) else zone
     local = moment.astimezone(zone)

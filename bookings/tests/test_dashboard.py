@@ -76,7 +76,8 @@ def test_a_booking_page_shows_the_plan_the_ranking_and_every_text(admin_client, 
     assert "Drew — never booked · <strong>Open</strong>" in page
     assert "Gone" in page and "left out: inactive" in page
     assert "candidate time(s), 1 with a full band free." in page
-    assert "the sweep moves silent seats on from" in page
+    assert "Waiting for answers (seed policy): asked Kim, Drew at 7:00 AM EST" in page  # Drew after Dana's NO
+    assert "the sweep looks again Sat Nov 21, 8:00 AM EST" in page
 
 
 def booking_page_queries(admin_client, booking: Booking) -> int:
@@ -203,7 +204,7 @@ def test_the_pages_cost_a_pinned_number_of_queries(admin_client, band):
     booking = started()
 
     assert board_queries(admin_client) == 3  # the session, the user, the board (counts are subqueries)
-    assert booking_page_queries(admin_client, booking) == 17
+    assert booking_page_queries(admin_client, booking) == 18  # 17, and held offers (no text yet) are shown
 
 
 def test_an_unreadable_email_page_offers_to_read_it_again(admin_client):
