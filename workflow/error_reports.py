@@ -14,7 +14,7 @@ from typing import Any
 from django.views.debug import SafeExceptionReporterFilter
 
 # A password in a URL's user info: redis://:pw@host, postgres://user:pw@host/db.
-_URL_PASSWORD = re.compile(r"(?P<head>\b[a-z][a-z0-9+.-]*://[^:/?#@\s]*:)[^@/?#\s]+(?=@)", re.IGNORECASE)
+_URL_PASSWORD = re.compile(r"(?P<head>\b[a-z][a-z0-9+.-]*://[^:/?#@\s]*:)[^/?#\s]*(?=@)", re.IGNORECASE)
 
 
 class SecretsFilter(SafeExceptionReporterFilter):
@@ -27,6 +27,6 @@ class SecretsFilter(SafeExceptionReporterFilter):
 
     def cleanse_setting(self, key: Any, value: Any) -> Any:
         cleansed = super().cleanse_setting(key, value)
-        if isinstance(cleansed, str):
+        if type(cleansed) is str:  # not isinstance: lazy strings (django-axes has some) pass that and break re
             return _URL_PASSWORD.sub(rf"\g<head>{self.cleansed_substitute}", cleansed)
         return cleansed

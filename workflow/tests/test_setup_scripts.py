@@ -59,21 +59,27 @@ class Machine:
 
     def sudo(self, *, password: bool) -> None:
         # With a password, `sudo -n` refuses; without, it runs the command as given.
-        body = "exit 1\n" if password else 'shift\nwhile [ "${1#*=}" != "$1" ]; do export "$1"; shift; done\nexec "$@"\n'
-        stub(self.bin / "sudo", f'echo "sudo $*" >> {self.log}\n[ "$1" = -n ] || exit 1\n{body}')
+        run = 'shift\nwhile [ "${1#*=}" != "$1" ]; do export "$1"; shift; done\nexec "$@"\n'
+        stub(
+            self.bin / "sudo",
+            f'echo "sudo $*" >> {self.log}\n[ "$1" = -n ] || exit 1\n' + ("exit 1\n" if password else run),
+        )
         stub(self.bin / "true", "exit 0\n")
 
     def apt_get(self, *, fails: bool = False) -> None:
-        installs = "".join(
-            f"    {package}) {' '.join(f'/bin/mkdir -p {(self.root / f).parent}; : > {self.root / f}; /bin/chmod +x {self.root / f};' for f in files)} ;;\n"
-            for package, files in PACKAGES.items()
+        def install(file: str) -> str:
+            path = self.root / file
+            return f"/bin/mkdir -p {path.parent}; : > {path}; /bin/chmod +x {path};"
+
+        cases = "".join(
+            f"    {package}) {' '.join(install(file) for file in files)} ;;\n" for package, files in PACKAGES.items()
         )
         stub(
             self.bin / "apt-get",
             f'echo "apt-get $* (DEBIAN_FRONTEND=$DEBIAN_FRONTEND)" >> {self.log}\n'
             + ("exit 100\n" if fails else "")
             + '[ "$1" = install ] || exit 0\nfor package in "$@"; do\n  case $package in\n'
-            + installs
+            + cases
             + "  esac\ndone\n",
         )
 
@@ -81,8 +87,8 @@ class Machine:
         # python3.11 whose venv module exists only once python3.11-venv is installed.
         stub(
             self.bin / "python3",
-            'case $2 in\n  *ensurepip*) [ -e ' + str(self.root / "etc/python-venv") + " ] ;;\n"
-            '  *version_info*) echo python3.11-venv ;;\nesac\n',
+            "case $2 in\n  *ensurepip*) [ -e " + str(self.root / "etc/python-venv") + " ] ;;\n"
+            "  *version_info*) echo python3.11-venv ;;\nesac\n",
         )
 
     def has(self, package: str) -> None:
@@ -277,4 +283,3 @@ def test_the_environment_wins_over_dotenv_and_dotenv_fills_the_rest(tmp_path):
     result = subprocess.run([BASH, "-c", script], env=env, capture_output=True, text=True, check=True)  # noqa: S603
 
     assert result.stdout == "from-the-environment|console|single quoted|a b"
-
