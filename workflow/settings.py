@@ -145,9 +145,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object]
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # kombu's folder transport: fine on one laptop, not crash-safe (see README).
     # The folder is polled: every 0.1 s instead of kombu's 1 s, so a task waits 0.1 s, not 1.
+    # Its control (pidbox) tables go to DATA_DIR too, not to ./control where make run starts.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_FOLDER),
         "data_folder_out": str(CELERY_BROKER_FOLDER),
+        "control_folder": str(CELERY_BROKER_FOLDER / "control"),
         "polling_interval": 0.1,
     }
 else:

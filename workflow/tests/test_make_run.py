@@ -115,6 +115,7 @@ def test_make_runs_script_from_a_fresh_checkout_texts_offers_and_stops_clean(tmp
         assert refused == 401
         wait_for(lambda: output().count("(offer) ---") == 3, timeout=60, what="the three offer texts")
         assert all(f"can you play {instrument}" in output() for instrument in ("drums", "electric bass", "keyboard"))
+        assert not (checkout / "control").exists()  # the folder broker keeps everything under data/
     finally:
         os.killpg(run.pid, signal.SIGINT)  # Ctrl-C
         run.wait(timeout=30)
