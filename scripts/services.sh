@@ -1,15 +1,11 @@
 # Sourced by scripts/test and scripts/bench: starts a throwaway PostgreSQL and Redis from
 # the installed binaries on free ports, exports where they are, and stops them on exit.
-# Expects: BIN (the virtualenv's bin) and WHO ("make test" or "make bench", for messages).
+# Expects: BIN (the virtualenv's bin), WHO ("make test" or "make bench", for messages) and
+# EXTRA_TOOLS (what else the command needs, for scripts/prereqs.sh: "chromium" or "").
 
-need() {
-  echo "$WHO needs $1, which is not installed. Install it with:" >&2
-  echo "  sudo apt-get install -y $2" >&2
-  exit 1
-}
-pg_bin=$(dirname "$(command -v initdb 2>/dev/null || ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1 || true)")
-[ -x "$pg_bin/initdb" ] && [ -x "$pg_bin/pg_ctl" ] || need "PostgreSQL (initdb, pg_ctl)" postgresql
-command -v redis-server >/dev/null || need "Redis (redis-server)" redis-server
+source scripts/prereqs.sh
+ensure postgresql redis ${EXTRA_TOOLS:-}  # installs what is missing if it may, else says how and stops
+pg_bin=$(pg_bin_dir)
 
 free_port() { "$BIN/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
@@ -18,7 +14,6 @@ chmod 755 "$tmp"
 as_pg=()
 if [ "$(id -u)" = 0 ]; then
   # PostgreSQL refuses to run as root; its cluster belongs to the postgres user.
-  id postgres >/dev/null 2>&1 || need "the postgres system user" postgresql
   as_pg=(runuser -u postgres --)
   chown postgres "$tmp"
 fi

@@ -87,6 +87,16 @@ DATABASES = {
 # Short-lived connections for workers; web processes keep theirs for a minute.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves a web server and a worker at once. IMMEDIATE takes the
+    # write lock at BEGIN, so a second writer waits up to `timeout` seconds instead of
+    # failing at once with "database is locked" when its read turns into a write; WAL lets
+    # reads go on during a write (Django 5.1+, see "SQLite notes" in Django's docs).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    } | DATABASES["default"].get("OPTIONS", {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -123,6 +133,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005", "security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Error reports (the DEBUG page, mails to ADMINS) hide every secret, in settings and in
+# the environment runserver puts in request.META: workflow/error_reports.py.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "workflow.error_reports.SecretsFilter"
 X_FRAME_OPTIONS = "DENY"
 
 # --- Celery ---------------------------------------------------------------------
@@ -131,9 +144,13 @@ CELERY_BROKER_FOLDER = DATA_DIR / "broker"
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object]
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # kombu's folder transport: fine on one laptop, not crash-safe (see README).
+    # The folder is polled: every 0.1 s instead of kombu's 1 s, so a task waits 0.1 s, not 1.
+    # Its control (pidbox) tables go to DATA_DIR too, not to ./control where make run starts.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_FOLDER),
         "data_folder_out": str(CELERY_BROKER_FOLDER),
+        "control_folder": str(CELERY_BROKER_FOLDER / "control"),
+        "polling_interval": 0.1,
     }
 else:
     # A task taken by a worker that then died is handed out again after this long.
