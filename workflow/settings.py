@@ -200,6 +200,29 @@ MIN_LEAD_MINUTES = env.int("MIN_LEAD_MINUTES", default=120)  # no session sooner
 MUSICIAN_ORDER = env.str("MUSICIAN_ORDER", default="recent_first")  # or rested_first
 ADVANCE_ON_DECLINE = env.bool("ADVANCE_ON_DECLINE", default=True)  # off: a NO waits for the sweep
 
+# --- Health (/health, `manage.py health`, the board's banner) -------------------
+# A part not seen for this long is reported: /health answers 503, the board shows a banner.
+HEALTH_STALE_MINUTES = env.int("HEALTH_STALE_MINUTES", default=5)
+HEALTH_PING_TIMEOUT_SECONDS = env.float("HEALTH_PING_TIMEOUT_SECONDS", default=1.0)  # a worker's ping, the broker
+WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=60.0)
+# The heartbeats live in a cache every process shares: Redis when the broker is Redis,
+# else a folder in DATA_DIR (a laptop's web, worker and beat share the disk).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CELERY_BROKER_URL,
+        "KEY_PREFIX": "workflow",
+        "OPTIONS": {
+            "socket_connect_timeout": HEALTH_PING_TIMEOUT_SECONDS,
+            "socket_timeout": HEALTH_PING_TIMEOUT_SECONDS,
+        },
+    }
+    if CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+    else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "cache")}
+}
+# The health URLs answer plain HTTP on loopback, so a container's own healthcheck can reach them.
+SECURE_REDIRECT_EXEMPT = [r"^health$", r"^healthz$"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -14,6 +14,7 @@ admin.site.site_url = "/admin/board/"  # the header's "View site" opens the live
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("health", views.health, name="health"),
     path("workflow/email", webhooks.email_webhook, name="email-webhook"),
     path("", include("messaging.urls")),
     path("calendar/<str:token>.ics", calendar_feed_view, name="calendar-feed"),

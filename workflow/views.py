@@ -1,6 +1,9 @@
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.views.decorators.cache import never_cache
+
+from .health import health_report
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -8,7 +11,18 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For the load balancer and docker compose: the app answers and reaches its database."""
+    """Liveness, for a load balancer: the app answers and reaches its database."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"ok": True})
+
+
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """Readiness, honestly: database, broker, a worker that answers, a relay that ran lately.
+
+    503 when any fails, so a monitor pages someone before texts quietly stop going out.
+    """
+    checks = health_report()
+    ok = all(check["ok"] for check in checks.values())
+    return JsonResponse({"ok": ok, "checks": checks}, status=200 if ok else 503)
