@@ -10,6 +10,9 @@ class WorkflowConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)
+        from .error_reporting import error_reporting_start
+
+        error_reporting_start()
 
         if settings.CELERY_BROKER_URL.startswith("filesystem://"):
             # kombu's folder transport neither creates its folder nor says why it fails.

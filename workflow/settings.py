@@ -223,6 +223,11 @@ CACHES = {
 # The health URLs answer plain HTTP on loopback, so a container's own healthcheck can reach them.
 SECURE_REDIRECT_EXEMPT = [r"^health$", r"^healthz$"]
 
+# --- Error reporting (optional: nothing of Sentry is loaded without a DSN) ----------
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)  # errors only, by default
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
