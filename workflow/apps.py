@@ -2,6 +2,15 @@ from pathlib import Path
 
 from django.apps import AppConfig
 from django.conf import settings
+from django.contrib.admin import apps as admin_apps
+
+
+class StudioAdminConfig(admin_apps.AdminConfig):
+    """Django's admin app, with our site (two-factor login when ADMIN_2FA is on)."""
+
+    default = False  # named in INSTALLED_APPS; "workflow" itself stays WorkflowConfig
+
+    default_site = "workflow.admin_site.StudioAdminSite"
 
 
 class WorkflowConfig(AppConfig):
