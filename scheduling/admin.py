@@ -1,7 +1,14 @@
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.conf import settings
 from django.contrib import admin
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from musicians.admin_clock import ClockAdminMixin
+from musicians.forms import PhoneField
 from workflow.links import absolute_url
 
 from .calendars.ids import studio_calendar_id
@@ -14,8 +21,26 @@ def calendar_feed_link(calendar_id: str) -> str:
     return format_html('<a href="{}">{}</a>', url, url)
 
 
+class StudioAdminForm(forms.ModelForm):
+    manager_phone = PhoneField(required=False, max_length=40, help_text="Dane's phone, as you would write it.")
+
+    class Meta:
+        model = Studio
+        fields = [
+            "name",
+            "address",
+            "time_zone",
+            "opens_at",
+            "closes_at",
+            "calendar_id",
+            "manager_name",
+            "manager_phone",
+        ]
+
+
 @admin.register(Studio)
 class StudioAdmin(admin.ModelAdmin):
+    form = StudioAdminForm
     list_display = ["name", "time_zone", "opens_at", "closes_at", "manager_name", "manager_phone"]
     search_fields = ["name", "manager_name"]
     readonly_fields = ["calendar_feed"]
@@ -26,10 +51,20 @@ class StudioAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarEvent)
-class CalendarEventAdmin(admin.ModelAdmin):
-    """The local calendar. Add an event on the studio's calendar id to block a time by hand."""
+class CalendarEventAdmin(ClockAdminMixin, admin.ModelAdmin):
+    """The local calendar. Add an event on the studio's calendar id to block a time by hand.
+
+    Times are shown and typed on the studio's clock (its row's time zone), whoever's
+    calendar the event is on: this page is Dane's.
+    """
+
+    clock_help = "On the studio's clock, {zone}."
 
     list_display = ["summary", "calendar_id", "starts_at", "ends_at", "status"]
     list_filter = ["status"]
     search_fields = ["summary", "calendar_id", "uid"]
     date_hierarchy = "starts_at"
+
+    def clock_zone(self, request: HttpRequest, object_id: str | None) -> ZoneInfo:
+        studio = Studio.objects.order_by("pk").only("time_zone").first()
+        return studio.zone if studio else ZoneInfo(settings.STUDIO_TIME_ZONE)
