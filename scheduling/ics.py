@@ -22,8 +22,15 @@ def feed_calendar_id(token: str) -> str | None:
         return None
 
 
+# RFC 5545 TEXT allows no control characters but HTAB; line breaks are written as "\n".
+_CONTROLS: dict[int, str | None] = {**dict.fromkeys([*range(0x09), *range(0x0B, 0x20), 0x7F]), 0x0A: "\\n"}
+
+
 def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\n").replace("\n", "\\n")
+    """Escape a TEXT value. CRLF, a lone CR and a lone LF are each one line break, so no
+    name or note can end the line and start a property of its own."""
+    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROLS)
 
 
 def _stamp(moment: dt.datetime) -> str:

@@ -241,3 +241,33 @@ def test_a_cancelled_event_says_so():
     feed = calendar_feed(name="Sessions", events=[event(status=CalendarEvent.Status.CANCELLED)])
 
     assert field(feed, "STATUS") == ["CANCELLED"]
+
+
+def test_a_lone_carriage_return_cannot_start_a_line_of_its_own():
+    feed = calendar_feed(
+        name="Rosa\rX-INJECTED:1",
+        events=[event(summary="Keys\rEND:VEVENT\rBEGIN:VEVENT", description="one\rtwo\n\rthree", location="a\r\nb")],
+    )
+
+    assert "\r" not in feed.replace("\r\n", "")
+    assert "\n" not in feed.replace("\r\n", "")
+    assert field(feed, "X-WR-CALNAME") == ["Rosa\\nX-INJECTED:1"]
+    assert field(feed, "SUMMARY") == ["Keys\\nEND:VEVENT\\nBEGIN:VEVENT"]
+    assert field(feed, "DESCRIPTION") == ["one\\ntwo\\n\\nthree"]
+    assert field(feed, "LOCATION") == ["a\\nb"]
+    assert unfold(feed).count("BEGIN:VEVENT") == 1
+
+
+def test_other_control_characters_are_dropped_and_tabs_kept():
+    feed = calendar_feed(name="Sessions", events=[event(summary="Bell\x07 tab\there\x00\x1b[31m\x7f")])
+
+    assert field(feed, "SUMMARY") == ["Bell tab\there[31m"]
+
+
+def test_a_long_name_with_escapes_is_folded_and_unfolds_to_the_escaped_text():
+    name = "Corazón, Rosa; keys\\synth\r" * 6
+
+    feed = calendar_feed(name=name, events=[])
+
+    assert max(len(line.encode()) for line in lines_of(feed)) <= 75
+    assert field(feed, "X-WR-CALNAME") == ["Corazón\\, Rosa\\; keys\\\\synth\\n" * 6]
