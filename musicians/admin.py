@@ -8,12 +8,12 @@ from django.forms import Field
 from django.http import HttpRequest
 from django.utils import timezone
 
-from scheduling.admin import calendar_feed_link
-from scheduling.calendars.ids import musician_calendar_id
+from scheduling.admin import calendar_feed_link, musician_calendar_feed_url
 
 from .admin_clock import ClockAdminMixin
 from .forms import MusicianAdminForm
 from .models import Blackout, Instrument, InstrumentAlias, Musician, WeeklyAvailability, studio_time_zone
+from .services import musician_calendar_feeds_revoke
 
 
 class InstrumentAliasInline(admin.TabularInline):
@@ -113,6 +113,7 @@ class MusicianAdmin(ClockAdminMixin, admin.ModelAdmin):
     readonly_fields = ["calendar_feed", "created_at", "updated_at"]
     inlines = [WeeklyAvailabilityInline, BlackoutInline]
     date_hierarchy = "last_booked_at"
+    actions = ["revoke_calendar_feed_links"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Musician]:
         return super().get_queryset(request).prefetch_related("instruments")
@@ -133,7 +134,12 @@ class MusicianAdmin(ClockAdminMixin, admin.ModelAdmin):
     def calendar_feed(self, musician: Musician) -> str:
         if not musician.pk:
             return "-"
-        return calendar_feed_link(musician_calendar_id(musician_id=musician.pk, calendar_id=musician.calendar_id))
+        return calendar_feed_link(musician_calendar_feed_url(musician))
+
+    @admin.action(description="Revoke calendar feed links (each gets a new one)")
+    def revoke_calendar_feed_links(self, request: HttpRequest, queryset: QuerySet[Musician]) -> None:
+        revoked = musician_calendar_feeds_revoke(musician_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"{revoked} feed link(s) revoked: the old links now answer 404.")
 
     @admin.display(description="instruments")
     def instrument_list(self, musician: Musician) -> str:

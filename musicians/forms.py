@@ -4,6 +4,7 @@ from django import forms
 
 from workflow.validators import normalize_phone  # moves to core.validators with the refactor
 
+from .calendar_ids import validate_musician_calendar_id
 from .models import Musician
 
 
@@ -31,3 +32,8 @@ class MusicianAdminForm(forms.ModelForm):
             "opted_out_at",
             "last_booked_at",
         ]
+
+    def clean_calendar_id(self) -> str:
+        calendar_id = self.cleaned_data["calendar_id"]
+        validate_musician_calendar_id(calendar_id)
+        return calendar_id

@@ -9,15 +9,23 @@ from django.utils.html import format_html
 
 from musicians.admin_clock import ClockAdminMixin
 from musicians.forms import PhoneField
+from musicians.models import Musician
 from workflow.links import absolute_url
 
-from .calendars.ids import studio_calendar_id
-from .ics import feed_token
+from .ics import FeedOwner, feed_token
 from .models import CalendarEvent, Studio
 
 
-def calendar_feed_link(calendar_id: str) -> str:
-    url = absolute_url(reverse("calendar-feed", args=[feed_token(calendar_id)]))
+def studio_calendar_feed_url(studio: Studio) -> str:
+    return absolute_url(reverse("calendar-feed", args=[feed_token(FeedOwner("studio", studio.pk))]))
+
+
+def musician_calendar_feed_url(musician: Musician) -> str:
+    owner = FeedOwner("musician", musician.pk, musician.calendar_feed_version)
+    return absolute_url(reverse("calendar-feed", args=[feed_token(owner)]))
+
+
+def calendar_feed_link(url: str) -> str:
     return format_html('<a href="{}">{}</a>', url, url)
 
 
@@ -47,7 +55,7 @@ class StudioAdmin(admin.ModelAdmin):
 
     @admin.display(description="calendar feed (.ics, local calendar)")
     def calendar_feed(self, studio: Studio) -> str:
-        return calendar_feed_link(studio_calendar_id(studio)) if studio.pk else "-"
+        return calendar_feed_link(studio_calendar_feed_url(studio)) if studio.pk else "-"
 
 
 @admin.register(CalendarEvent)
