@@ -13,11 +13,13 @@ import pytest
 import sentry_sdk
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
+from sentry_sdk.integrations.celery import CeleryIntegration
+from sentry_sdk.integrations.django import DjangoIntegration
 
 from workflow.error_reporting import error_reporting_start
 
 
-class ReviewerStandIn(BaseHTTPRequestHandler):
+class SentryStandIn(BaseHTTPRequestHandler):
     """Stands in for Sentry's ingest: keeps every envelope posted to it."""
 
     envelopes: list[str] = []
@@ -37,8 +39,8 @@ class ReviewerStandIn(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def sentry_stand_in() -> Iterator[str]:
-    ReviewerStandIn.envelopes = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), ReviewerStandIn)
+    SentryStandIn.envelopes = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), SentryStandIn)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://public-key@127.0.0.1:{server.server_address[1]}/42"
@@ -66,11 +68,22 @@ def test_it_sends_a_crash_in_a_view_to_the_dsn(client, settings, sentry_stand_in
     sentry_sdk.flush(timeout=5)
 
     assert response.status_code == 500
-    events = [json.loads(line) for envelope in ReviewerStandIn.envelopes for line in envelope.splitlines()[2::2]]
+    events = [json.loads(line) for envelope in SentryStandIn.envelopes for line in envelope.splitlines()[2::2]]
     [crash] = [event for event in events if "exception" in event]
     assert crash["exception"]["values"][-1]["type"] == "RuntimeError"
     assert crash["exception"]["values"][-1]["value"] == "the sweep fell over at 14:00"
     assert crash["transaction"] == "/broken"
+
+
+@pytest.mark.django_db
+def test_with_a_dsn_tasks_are_reported_and_beats_schedule_is_monitored(settings, sentry_stand_in):
+    settings.SENTRY_DSN = sentry_stand_in
+
+    error_reporting_start()
+
+    celery = sentry_sdk.get_client().get_integration(CeleryIntegration)
+    assert celery is not None and celery.monitor_beat_tasks
+    assert sentry_sdk.get_client().get_integration(DjangoIntegration) is not None
 
 
 def test_without_a_dsn_sentry_is_neither_started_nor_imported():
