@@ -4,8 +4,10 @@ import datetime as dt
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
 from io import StringIO
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from workflow.celery import app as celery_app
 from workflow.heartbeats import BEAT, RELAY, WORKER, heartbeat_record, heartbeats_forget, heartbeats_stale
 from workflow.tasks import relay_stranded_work
 from workflow.tests.phone import wait_for
@@ -64,6 +67,28 @@ def test_it_says_unhealthy_when_the_relay_never_ran(client):
     assert checks["database"]["ok"] and checks["broker"]["ok"]
     assert not checks["relay"]["ok"]
     assert "never" in checks["relay"]["detail"]
+
+
+@pytest.mark.django_db
+def test_it_says_so_quickly_when_the_broker_is_down(client, monkeypatch):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]  # nothing listens here once the socket closes
+    monkeypatch.setenv("CELERY_BROKER_URL", f"redis://127.0.0.1:{closed}/0")  # Celery reads it before its config
+    celery_app._pool, celery_app.amqp._producer_pool = None, None
+    try:
+        started = time.monotonic()
+        response = client.get("/health")
+        took = time.monotonic() - started
+    finally:
+        monkeypatch.undo()
+        celery_app._pool, celery_app.amqp._producer_pool = None, None
+
+    assert response.status_code == 503
+    checks = response.json()["checks"]
+    assert (checks["database"]["ok"], checks["broker"]["ok"], checks["worker"]["ok"]) == (True, False, False)
+    assert checks["worker"]["detail"] == "not asked: the broker is down"
+    assert took < 10
 
 
 @pytest.mark.django_db
