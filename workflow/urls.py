@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("messaging.urls")),
     path("calendar/<str:token>.ics", calendar_feed_view, name="calendar-feed"),
     path("admin/board/", admin.site.admin_view(dashboard.board), name="dashboard-board"),
+    path("admin/board/banner", admin.site.admin_view(views.board_banner), name="dashboard-banner"),
     path("admin/board/<int:booking_id>/", admin.site.admin_view(dashboard.booking_page), name="dashboard-booking"),
     path(
         "admin/board/<int:booking_id>/<str:action>",

@@ -227,7 +227,7 @@ def test_the_board_warns_when_the_worker_or_beat_has_not_been_seen(admin_client,
 
     assert 'id="background-parts-banner"' in page
     assert "The worker (it sends the texts) has not been seen since" in page
-    assert "Beat (it runs the sweep and the relay) has not been seen since the app started" in page
+    assert "Beat (it runs the sweep and the relay) has not been seen at all" in page
 
 
 @pytest.mark.django_db
@@ -250,3 +250,9 @@ def test_the_compose_healthchecks_of_web_worker_and_beat_run_the_health_command(
         "worker": ["CMD", "python", "manage.py", "health", "--worker"],
         "beat": ["CMD", "python", "manage.py", "health", "--beat"],
     }
+
+
+@pytest.mark.django_db
+def test_the_banner_alone_is_for_the_admin_only(client, admin_client):
+    assert client.get("/admin/board/banner").status_code == 302  # to the login page
+    assert "background-parts-banner" in admin_client.get("/admin/board/banner").content.decode()
