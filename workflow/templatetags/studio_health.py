@@ -1,7 +1,6 @@
 """`{% background_parts_banner %}`: Dane's board says when texts may have stopped going out."""
 
 from django import template
-from django.conf import settings
 
 from workflow.heartbeats import BEAT, WORKER, HeartbeatsUnreadable, heartbeats_stale
 
@@ -19,7 +18,4 @@ def background_parts_banner() -> dict[str, object]:
         stale = heartbeats_stale(names=[WORKER, BEAT])
     except HeartbeatsUnreadable:
         stale = dict.fromkeys([WORKER, BEAT])  # the board still opens; the banner says what it can't see
-    return {
-        "stale_parts": [(PART_NAMES[name], last_seen) for name, last_seen in stale.items()],
-        "stale_minutes": settings.HEALTH_STALE_MINUTES,
-    }
+    return {"stale_parts": [(PART_NAMES[name], last_seen) for name, last_seen in stale.items()]}

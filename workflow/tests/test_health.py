@@ -226,7 +226,7 @@ def test_the_board_warns_when_the_worker_or_beat_has_not_been_seen(admin_client,
     page = admin_client.get("/admin/board/").content.decode()
 
     assert 'id="background-parts-banner"' in page
-    assert "The worker (it sends the texts) has not been seen since" in page
+    assert "The worker (it sends the texts) has not been seen for 6\xa0minutes" in page
     assert "Beat (it runs the sweep and the relay) has not been seen at all" in page
 
 
