@@ -54,6 +54,8 @@ class Musician(models.Model):
     instruments = models.ManyToManyField(Instrument, related_name="musicians")
     time_zone = models.CharField(max_length=64, default=studio_time_zone, validators=[validate_time_zone])
     calendar_id = models.CharField(max_length=255, blank=True)
+    # In the musician's .ics link; raising it (admin action "revoke") kills every link issued before.
+    calendar_feed_version = models.PositiveIntegerField(default=1, editable=False)
     is_active = models.BooleanField(default=True)
     opted_out_at = models.DateTimeField(null=True, blank=True, help_text="Replied STOP; never texted.")
     last_booked_at = models.DateTimeField(null=True, blank=True)

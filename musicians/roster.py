@@ -20,6 +20,7 @@ from django.db import transaction
 
 from core.validators import normalize_phone, validate_time_zone
 
+from .calendar_ids import reserved_calendar_ids, validate_musician_calendar_id
 from .models import Instrument, Musician, studio_time_zone
 from .selectors import instrument_catalog
 
@@ -68,9 +69,10 @@ def roster_import(
     report = RosterImportReport()
     catalog = instrument_catalog()
     slugs_to_ids = dict(Instrument.objects.values_list("slug", "pk"))
+    studio_calendars = reserved_calendar_ids()
     for line, cells in rows:
         try:
-            row = _read_row(cells, catalog)
+            row = _read_row(cells, catalog, studio_calendars)
             created = _save_musician(row, slugs_to_ids)
         except ValidationError as exc:
             report.errors.append((line, "; ".join(exc.messages)))
@@ -81,7 +83,7 @@ def roster_import(
     return report
 
 
-def _read_row(cells: dict[str, str], catalog) -> MusicianRow:
+def _read_row(cells: dict[str, str], catalog, studio_calendars: set[str]) -> MusicianRow:
     name = cells.get("name", "")
     if not name:
         raise ValidationError("the name is empty")
@@ -91,6 +93,8 @@ def _read_row(cells: dict[str, str], catalog) -> MusicianRow:
     email = cells.get("email", "")
     if email:
         validate_email(email)
+    calendar_id = cells.get("calendar_id", "")[:255]
+    validate_musician_calendar_id(calendar_id, reserved=studio_calendars)
     return MusicianRow(
         name=name[:120],
         phone=normalize_phone(cells.get("phone", "")),
@@ -98,7 +102,7 @@ def _read_row(cells: dict[str, str], catalog) -> MusicianRow:
         email=email,
         time_zone=time_zone,
         last_booked_at=_last_booked(cells.get("last_booked", ""), time_zone or studio_time_zone()),
-        calendar_id=cells.get("calendar_id", "")[:255],
+        calendar_id=calendar_id,
     )
 
 

@@ -2,6 +2,8 @@
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
 
 from django.core import signing
 
@@ -10,20 +12,46 @@ from .models import CalendarEvent
 FEED_SALT = "scheduling.calendar-feed"
 
 
-def feed_token(calendar_id: str) -> str:
-    """A signed, unguessable token naming one calendar; it never expires (a subscription)."""
-    return signing.dumps(calendar_id, salt=FEED_SALT, compress=True)
+@dataclass(frozen=True)
+class FeedOwner:
+    """Whose feed a link is: the studio's, or one musician's at one version of their link.
+
+    A link names its owner, not a calendar id, so it always shows the owner's calendar
+    as it is now, and a musician's dies when their version is raised (revoked).
+    """
+
+    kind: Literal["studio", "musician"]
+    pk: int
+    version: int = 1
 
 
-def feed_calendar_id(token: str) -> str | None:
+def feed_token(owner: FeedOwner) -> str:
+    """A signed, unguessable token naming one feed's owner; it never expires (a subscription).
+
+    Not timestamped (signing.dumps would be), so a feed's address is the same each time it is shown.
+    """
+    return signing.Signer(salt=FEED_SALT).sign_object([owner.kind, owner.pk, owner.version])
+
+
+def feed_owner(token: str) -> FeedOwner | None:
     try:
-        return signing.loads(token, salt=FEED_SALT)
-    except signing.BadSignature:
+        kind, pk, version = signing.Signer(salt=FEED_SALT).unsign_object(token)
+    except (signing.BadSignature, TypeError, ValueError):  # tampered, or not a list of three
         return None
+    if kind not in ("studio", "musician") or not isinstance(pk, int) or not isinstance(version, int):
+        return None
+    return FeedOwner(kind, pk, version)
+
+
+# RFC 5545 TEXT allows no control characters but HTAB; line breaks are written as "\n".
+_CONTROLS: dict[int, str | None] = {**dict.fromkeys([*range(0x09), *range(0x0B, 0x20), 0x7F]), 0x0A: "\\n"}
 
 
 def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\n").replace("\n", "\\n")
+    """Escape a TEXT value. CRLF, a lone CR and a lone LF are each one line break, so no
+    name or note can end the line and start a property of its own."""
+    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROLS)
 
 
 def _stamp(moment: dt.datetime) -> str:

@@ -1,13 +1,14 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_http_methods
 
-from .ics import calendar_feed, feed_calendar_id
+from .calendars.ids import feed_calendar_id
+from .ics import calendar_feed, feed_owner
 from .models import CalendarEvent
 
 
 @require_http_methods(["GET", "HEAD"])
 def calendar_feed_view(request: HttpRequest, token: str) -> HttpResponse:
-    calendar_id = feed_calendar_id(token)
+    calendar_id = feed_calendar_id(feed_owner(token))
     if calendar_id is None:
         raise Http404("No such calendar.")
     events = CalendarEvent.objects.filter(calendar_id=calendar_id).order_by("starts_at")

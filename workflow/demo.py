@@ -46,6 +46,9 @@ def demo_roster_load() -> int:
                     "name": _demo_name(index),
                     "time_zone": ZONES[index % len(ZONES)],
                     "last_booked_at": _last_booked(index),
+                    # No quiet hours, so a demo at any hour shows its offers (set them in the admin).
+                    "quiet_hours_start": dt.time(0),
+                    "quiet_hours_end": dt.time(0),
                 },
             )
             musician.instruments.add(instrument)

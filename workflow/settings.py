@@ -28,7 +28,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[PUBLIC_BASE_URL])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "workflow.apps.StudioAdminConfig",  # django.contrib.admin, with two-factor login when ADMIN_2FA is on
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "workflow",
     "musicians",
     "scheduling",
@@ -45,11 +47,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "workflow.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
@@ -57,11 +61,17 @@ MIDDLEWARE = [
 
 # Admin logins: after AXES_FAILURE_LIMIT failures from one address for one user, that
 # pair is locked out for AXES_COOLOFF_MINUTES (django-axes; attempts are in the database).
+# The address is the client's, through the proxies we trust (workflow/client_ip.py), so
+# someone guessing from one address never locks Dane out at his.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_MINUTES", default=15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "workflow.client_ip.client_ip_address"
+# Two-factor admin login (TOTP, django-otp): enrol with `manage.py totp_enrol <user>` first.
+ADMIN_2FA = env.bool("ADMIN_2FA", default=False)
+OTP_TOTP_ISSUER = "Workflow"
 
 ROOT_URLCONF = "workflow.urls"
 WSGI_APPLICATION = "workflow.wsgi.application"
@@ -76,6 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "workflow.csp.csp_nonce",
             ],
         },
     },
@@ -123,11 +134,19 @@ STORAGES = {
 }
 
 # --- Security (production hardening switches on when DEBUG is off) -------------
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Only behind our own reverse proxy (it sets X-Forwarded-Proto and appends the client to
+# X-Forwarded-For): without one, a client could send those headers itself.
+TRUST_PROXY_HEADERS = env.bool("TRUST_PROXY_HEADERS", default=False)
+PROXY_COUNT = env.int("PROXY_COUNT", default=1)  # how many of our proxies stand in front
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUST_PROXY_HEADERS else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 3600)
+# A year once HTTPS is confirmed (the site redirects to it and is not in DEBUG): browsers
+# then refuse plain HTTP for it. Off otherwise, so a laptop's http://localhost is not pinned.
+SECURE_HSTS_SECONDS = env.int(
+    "SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if SECURE_SSL_REDIRECT and not DEBUG else 0
+)
 # Off by default: a studio's other subdomains (its shop, its mail) may not all serve HTTPS.
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
@@ -137,6 +156,13 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # the environment runserver puts in request.META: workflow/error_reports.py.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "workflow.error_reports.SecretsFilter"
 X_FRAME_OPTIONS = "DENY"
+# workflow/csp.py fills in {nonce} per response. Inline styles stay allowed (the admin's own
+# templates use style attributes); inline scripts need the nonce.
+CONTENT_SECURITY_POLICY = env.str(
+    "CONTENT_SECURITY_POLICY",
+    default="default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+)
 
 # --- Celery ---------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
@@ -218,6 +244,34 @@ CELERY_BEAT_SCHEDULE = {
 MIN_LEAD_MINUTES = env.int("MIN_LEAD_MINUTES", default=120)  # no session sooner than this
 MUSICIAN_ORDER = env.str("MUSICIAN_ORDER", default="recent_first")  # or rested_first
 ADVANCE_ON_DECLINE = env.bool("ADVANCE_ON_DECLINE", default=True)  # off: a NO waits for the sweep
+
+# --- Health (/health, `manage.py health`, the board's banner) -------------------
+# A part not seen for this long is reported: /health answers 503, the board shows a banner.
+HEALTH_STALE_MINUTES = env.int("HEALTH_STALE_MINUTES", default=5)
+HEALTH_PING_TIMEOUT_SECONDS = env.float("HEALTH_PING_TIMEOUT_SECONDS", default=1.0)  # a worker's ping, the broker
+WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=60.0)
+# The heartbeats live in a cache every process shares: Redis when the broker is Redis,
+# else a folder in DATA_DIR (a laptop's web, worker and beat share the disk).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CELERY_BROKER_URL,
+        "KEY_PREFIX": "workflow",
+        "OPTIONS": {
+            "socket_connect_timeout": HEALTH_PING_TIMEOUT_SECONDS,
+            "socket_timeout": HEALTH_PING_TIMEOUT_SECONDS,
+        },
+    }
+    if CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+    else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "cache")}
+}
+# The health URLs answer plain HTTP on loopback, so a container's own healthcheck can reach them.
+SECURE_REDIRECT_EXEMPT = [r"^health$", r"^healthz$"]
+
+# --- Error reporting (optional: nothing of Sentry is loaded without a DSN) ----------
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)  # errors only, by default
 
 LOGGING = {
     "version": 1,

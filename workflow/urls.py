@@ -14,11 +14,13 @@ admin.site.site_url = "/admin/board/"  # the header's "View site" opens the live
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("health", views.health, name="health"),
     path("workflow/email", webhooks.email_webhook, name="email-webhook"),
     path("", include("bookings.urls")),
     path("", include("messaging.urls")),
     path("calendar/<str:token>.ics", calendar_feed_view, name="calendar-feed"),
     path("admin/board/", admin.site.admin_view(dashboard.board), name="dashboard-board"),
+    path("admin/board/banner", admin.site.admin_view(views.board_banner), name="dashboard-banner"),
     path("admin/board/<int:booking_id>/", admin.site.admin_view(dashboard.booking_page), name="dashboard-booking"),
     path(
         "admin/board/<int:booking_id>/<str:action>",

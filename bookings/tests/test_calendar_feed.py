@@ -12,7 +12,7 @@ from bookings.engine import booking_start
 from bookings.models import Offer
 from bookings.tests.factories import local, make_booking
 from musicians.tests.factories import MusicianFactory
-from scheduling.ics import feed_token
+from scheduling.ics import FeedOwner, feed_token
 
 pytestmark = pytest.mark.django_db
 
@@ -28,14 +28,14 @@ def confirmed():
     return booking, drew
 
 
-def feed(client, calendar_id: str):
-    return client.get(reverse("calendar-feed", args=[feed_token(calendar_id)]))
+def feed(client, owner: FeedOwner):
+    return client.get(reverse("calendar-feed", args=[feed_token(owner)]))
 
 
 def test_a_musician_subscribes_to_their_sessions(client, confirmed):
     _, drew = confirmed
 
-    response = feed(client, f"musician-{drew.pk}")
+    response = feed(client, FeedOwner("musician", drew.pk))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
@@ -48,17 +48,17 @@ def test_a_musician_subscribes_to_their_sessions(client, confirmed):
 def test_the_studio_feed_lists_who_plays(client, confirmed):
     booking, _ = confirmed
 
-    body = feed(client, f"studio-{booking.studio_id}").content.decode()
+    body = feed(client, FeedOwner("studio", booking.studio_id)).content.decode()
 
     assert "Drums: Drew" in body.replace("\r\n ", "")
 
 
 def test_another_musicians_feed_has_none_of_it(client, confirmed):
     other = MusicianFactory(plays=["drums"])
-    assert "BEGIN:VEVENT" not in feed(client, f"musician-{other.pk}").content.decode()
+    assert "BEGIN:VEVENT" not in feed(client, FeedOwner("musician", other.pk)).content.decode()
 
 
 def test_a_forged_feed_token_is_not_found(client, confirmed):
     _, drew = confirmed
-    forged = feed_token(f"musician-{drew.pk}")[:-2] + "xx"
+    forged = feed_token(FeedOwner("musician", drew.pk))[:-2] + "xx"
     assert client.get(f"/calendar/{forged}.ics").status_code == 404

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.core import signing
 
-from scheduling.ics import FEED_SALT, calendar_feed, feed_calendar_id, feed_token
+from scheduling.ics import FEED_SALT, FeedOwner, calendar_feed, feed_owner, feed_token
 from scheduling.models import CalendarEvent
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -40,52 +40,56 @@ def field(feed: str, name: str) -> list[str]:
 
 # feed tokens
 
-
-def test_a_feed_token_names_its_calendar():
-    assert feed_calendar_id(feed_token("musician-7")) == "musician-7"
+ROSA = FeedOwner("musician", 7, version=1)
 
 
-def test_a_feed_token_round_trips_an_email_style_calendar_id():
-    calendar_id = "studio.bookings@group.calendar.google.com"
+def test_a_feed_token_names_its_owner():
+    assert feed_owner(feed_token(ROSA)) == ROSA
+    assert feed_owner(feed_token(FeedOwner("studio", 1))) == FeedOwner("studio", 1, 1)
 
-    assert feed_calendar_id(feed_token(calendar_id)) == calendar_id
+
+def test_a_new_version_is_a_different_token():
+    assert feed_token(FeedOwner("musician", 7, version=2)) != feed_token(ROSA)
 
 
-def test_a_tampered_feed_token_names_nothing():
-    token = feed_token("musician-7")
+def test_a_tampered_feed_token_names_no_one():
+    token = feed_token(ROSA)
     tampered = ("A" if token[0] != "A" else "B") + token[1:]
 
-    assert feed_calendar_id(tampered) is None
+    assert feed_owner(tampered) is None
 
 
-def test_another_calendars_signature_does_not_fit():
-    payload = feed_token("musician-8").split(":", 1)[0]
-    signature = feed_token("musician-7").split(":", 1)[1]
+def test_another_owners_signature_does_not_fit():
+    payload = feed_token(FeedOwner("musician", 8)).split(":", 1)[0]
+    signature = feed_token(ROSA).split(":", 1)[1]
 
-    assert feed_calendar_id(f"{payload}:{signature}") is None
-
-
-def test_a_token_signed_for_something_else_names_nothing():
-    assert feed_calendar_id(signing.dumps("musician-7", salt="another.purpose")) is None
-    assert feed_calendar_id(signing.dumps("musician-7", salt=FEED_SALT)) == "musician-7"
+    assert feed_owner(f"{payload}:{signature}") is None
 
 
-def test_garbage_names_nothing():
-    assert (feed_calendar_id(""), feed_calendar_id("not-a-token")) == (None, None)
+def test_a_token_signed_for_something_else_names_no_one():
+    assert feed_owner(signing.Signer(salt="another.purpose").sign_object(["musician", 7, 1])) is None
+    assert feed_owner(signing.Signer(salt=FEED_SALT).sign_object(["musician", 7, 1])) == ROSA
+
+
+def test_a_token_of_the_old_kind_or_any_other_shape_names_no_one():
+    # Links issued before owners and versions named a calendar id: they could not be revoked.
+    for payload in ["musician-7", ["musician", "7", 1], ["admin", 7, 1], ["musician", 7], {"kind": "studio"}]:
+        assert feed_owner(signing.Signer(salt=FEED_SALT).sign_object(payload)) is None, payload
+
+
+def test_garbage_names_no_one():
+    assert (feed_owner(""), feed_owner("not-a-token")) == (None, None)
 
 
 def test_a_feed_token_never_expires():
-    token = feed_token("musician-7")
+    token = feed_token(ROSA)
 
     with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(days=3650)):
-        assert feed_calendar_id(token) == "musician-7"
+        assert feed_owner(token) == ROSA
 
 
 def test_a_feed_token_fits_in_the_feed_url():
-    token = feed_token("musician-7")
-
-    assert "/" not in token
-    assert token != feed_token("musician-8")
+    assert "/" not in feed_token(ROSA)
 
 
 # calendar_feed
@@ -241,3 +245,33 @@ def test_a_cancelled_event_says_so():
     feed = calendar_feed(name="Sessions", events=[event(status=CalendarEvent.Status.CANCELLED)])
 
     assert field(feed, "STATUS") == ["CANCELLED"]
+
+
+def test_a_lone_carriage_return_cannot_start_a_line_of_its_own():
+    feed = calendar_feed(
+        name="Rosa\rX-INJECTED:1",
+        events=[event(summary="Keys\rEND:VEVENT\rBEGIN:VEVENT", description="one\rtwo\n\rthree", location="a\r\nb")],
+    )
+
+    assert "\r" not in feed.replace("\r\n", "")
+    assert "\n" not in feed.replace("\r\n", "")
+    assert field(feed, "X-WR-CALNAME") == ["Rosa\\nX-INJECTED:1"]
+    assert field(feed, "SUMMARY") == ["Keys\\nEND:VEVENT\\nBEGIN:VEVENT"]
+    assert field(feed, "DESCRIPTION") == ["one\\ntwo\\n\\nthree"]
+    assert field(feed, "LOCATION") == ["a\\nb"]
+    assert unfold(feed).count("BEGIN:VEVENT") == 1
+
+
+def test_other_control_characters_are_dropped_and_tabs_kept():
+    feed = calendar_feed(name="Sessions", events=[event(summary="Bell\x07 tab\there\x00\x1b[31m\x7f")])
+
+    assert field(feed, "SUMMARY") == ["Bell tab\there[31m"]
+
+
+def test_a_long_name_with_escapes_is_folded_and_unfolds_to_the_escaped_text():
+    name = "Corazón, Rosa; keys\\synth\r" * 6
+
+    feed = calendar_feed(name=name, events=[])
+
+    assert max(len(line.encode()) for line in lines_of(feed)) <= 75
+    assert field(feed, "X-WR-CALNAME") == ["Corazón\\, Rosa\\; keys\\\\synth\\n" * 6]

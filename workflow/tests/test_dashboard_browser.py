@@ -159,3 +159,21 @@ def test_the_musician_pages_fit_a_phone(browser, live_server, celery_worker, set
     page.goto(f"{live_server.url}/o/not-a-token/yes")
     fits("phone-not-found", "We can't find this link")
     page.close()
+
+
+def test_the_boards_banner_follows_the_worker_and_beat_while_the_board_stays_open(dane, live_server):
+    from workflow.heartbeats import BEAT, RELAY, WORKER, heartbeat_record, heartbeats_forget
+
+    heartbeats_forget(names=[WORKER, BEAT, RELAY])
+    dane.goto(f"{live_server.url}/admin/board/")
+    banner = dane.locator("#background-parts-banner")
+    expect(banner).to_contain_text("Beat (it runs the sweep and the relay) has not been seen")
+
+    heartbeat_record(name=WORKER)
+    heartbeat_record(name=BEAT)
+    expect(banner).to_have_count(0, timeout=15_000)
+
+    heartbeats_forget(names=[BEAT])
+    expect(banner).to_contain_text("Beat (it runs the sweep and the relay) has not been seen", timeout=15_000)
+    shot(dane, "board-banner")
+    heartbeats_forget(names=[WORKER, BEAT, RELAY])

@@ -78,7 +78,7 @@ def test_bind_address_opens_the_web_process_to_the_network(tmp_path):
 def test_make_runs_script_from_a_fresh_checkout_texts_offers_and_stops_clean(tmp_path):
     """scripts/run as `make run` calls it, in a copy of this checkout with no .env and no data:
     the real ZAPIER_TOKEN beats the one it writes to .env, the README's curl gives the
-    three offer texts, and Ctrl-C leaves nothing running."""
+    offer texts, and Ctrl-C leaves nothing running."""
     checkout = copy_of_this_checkout(tmp_path / "checkout")
     port = free_port()
     marker = f"run-{port}"
@@ -113,7 +113,8 @@ def test_make_runs_script_from_a_fresh_checkout_texts_offers_and_stops_clean(tmp
 
         assert status == 201, body
         assert refused == 401
-        wait_for(lambda: output().count("(offer) ---") == 3, timeout=60, what="the three offer texts")
+        # The sample order's three seats, each offered to a wave of two (the paced policy's default).
+        wait_for(lambda: output().count("(offer) ---") == 6, timeout=60, what="the six offer texts")
         assert all(f"can you play {instrument}" in output() for instrument in ("drums", "electric bass", "keyboard"))
         assert not (checkout / "control").exists()  # the folder broker keeps everything under data/
     finally:

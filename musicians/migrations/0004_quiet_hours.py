@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('musicians', '0002_seed_instruments'),
+        ('musicians', '0003_calendar_feed_version'),
     ]
 
     operations = [
