@@ -14,7 +14,8 @@ from .instruments import InstrumentCatalog
 from .labels import LabelledText, add_subject, read_labels
 from .result import OrderParseError, ParsedOrder, Window
 from .seats import read_seats
-from .text import MAX_HTML_CHARS, clean_text, email_lines, html_to_text
+from .markup import MAX_HTML_CHARS, read_html
+from .text import clean_text, email_lines
 from .windows import TimeContext, read_windows, unknown_zone_error
 from .zones import iana_name, resolve_zone
 
@@ -78,14 +79,14 @@ def parse_order(
 
 def _read_body(subject: str, body_plain: str, body_html: str, problems: _Problems) -> LabelledText:
     """The labelled lines of the plain body if it has any, else of the HTML body."""
-    plain_lines, plain_warnings = email_lines(clean_text(body_plain))
+    plain_lines, plain_warnings = email_lines(clean_text(body_plain, keep_tabs=True))
     chosen, warnings = read_labels(plain_lines), plain_warnings
     if not chosen.values and body_html.strip():
-        html_text = clean_text(html_to_text(clean_text(body_html, MAX_HTML_CHARS)))
-        html_lines, html_warnings = email_lines(html_text)
-        from_html = read_labels(html_lines)
+        html_lines, markup_warnings = read_html(clean_text(body_html, MAX_HTML_CHARS, keep_tabs=True))
+        lines, html_warnings = email_lines(clean_text("\n".join(html_lines), keep_tabs=True))
+        from_html = read_labels(lines)
         if from_html.values or not any(plain_lines):
-            chosen, warnings = from_html, html_warnings
+            chosen, warnings = from_html, markup_warnings + html_warnings
     problems.warnings.extend(warnings + chosen.warnings)
     add_subject(chosen, _REPLY_PREFIXES.sub("", clean_text(subject, 1_000)).strip())
     return chosen
