@@ -8,11 +8,50 @@ from .text import is_bullet, strip_bullet
 # Each field and the labels a client might write for it (matched ignoring case, spaces
 # and punctuation). The first label is the one used in messages.
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "client": ("Client name", "Client", "Name", "Customer", "Customer name", "Your name", "Full name"),
-    "email": ("Client email", "Email", "E-mail", "Email address", "Customer email", "Your email"),
-    "song": ("Song", "Song title", "Song name", "Track", "Track title", "Title"),
-    "instruments": ("Instruments", "Instrument", "Musicians", "Instrumentation", "Players"),
-    "length": ("Session length", "Length", "Duration", "Session", "Session duration"),
+    "client": (
+        "Client name",
+        "Client",
+        "Name",
+        "Customer",
+        "Customer name",
+        "Your name",
+        "Full name",
+        "Your full name",
+        "Contact name",
+    ),
+    "first": ("First name", "Given name", "Your first name"),
+    "last": ("Last name", "Surname", "Family name", "Your last name"),
+    "email": (
+        "Client email",
+        "Email",
+        "E-mail",
+        "Email address",
+        "E-mail address",
+        "Customer email",
+        "Your email",
+        "Your email address",
+        "Contact email",
+    ),
+    "song": ("Song", "Song title", "Song name", "Track", "Track title", "Title", "Song / track", "Song and artist"),
+    "instruments": (
+        "Instruments",
+        "Instrument",
+        "Musicians",
+        "Instrumentation",
+        "Players",
+        "Session musicians",
+        "Which instruments",
+    ),
+    "length": (
+        "Session length",
+        "Length",
+        "Duration",
+        "Session",
+        "Session duration",
+        "Length of session",
+        "How long",
+        "Hours",
+    ),
     "times": (
         "Available times",
         "Times",
@@ -26,19 +65,90 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "When",
         "Session times",
         "Preferred times",
+        "Preferred dates",
+        "Preferred date",
+        "Preferred date and time",
+        "Preferred dates and times",
+        "Date and time",
+        "Available dates",
+        "Session date",
+        "Session dates",
+        "Time slots",
     ),
-    "zone": ("Time zone", "Timezone", "TZ", "Zone"),
-    "mp3": ("MP3", "Audio", "Demo", "MP3 link", "Audio link", "Demo link"),
-    "video": ("Video", "YouTube", "Video link", "YouTube link"),
-    "links": ("Other links", "Links", "Extra links", "Link", "Additional links"),
-    "notes": ("Notes", "Note", "Comments", "Comment", "Message", "Details"),
+    "zone": ("Time zone", "Timezone", "TZ", "Zone", "Your time zone"),
+    "mp3": (
+        "MP3",
+        "Audio",
+        "Demo",
+        "MP3 link",
+        "Audio link",
+        "Demo link",
+        "Reference track",
+        "Guide track",
+        "Audio file",
+        "MP3 / audio",
+    ),
+    "video": ("Video", "YouTube", "Video link", "YouTube link", "Video URL"),
+    "links": ("Other links", "Links", "Extra links", "Link", "Additional links", "Charts", "Sheet music"),
+    "notes": (
+        "Notes",
+        "Note",
+        "Comments",
+        "Comment",
+        "Message",
+        "Details",
+        "Additional notes",
+        "Anything else",
+        "Special requests",
+        "Your message",
+        "Additional information",
+        "Additional info",
+        "Message body",
+    ),
 }
 LIST_FIELDS = frozenset({"instruments", "times", "links"})
+# Fields forms send that an order does not use: they end the field before them, so a
+# "Phone: 555-0100" after the instruments is not read as an instrument.
+OTHER_FORM_FIELDS = frozenset(
+    {"phone", "phone number", "telephone", "tel", "mobile", "cell", "company", "company name", "business"}
+    | {"address", "street address", "city", "state", "zip", "zip code", "postal code", "country", "website"}
+    | {"budget", "how did you hear about us", "referral", "consent", "gdpr", "terms", "i agree", "entry id"}
+    | {"entry", "form", "form name", "submitted", "submitted on", "date submitted", "submission date"}
+    | {"page url", "referrer", "ip address", "ip", "user agent", "source", "powered by", "sent from"}
+)
+# Questions as form builders (Typeform, Google Forms) print them: the first pattern
+# found in a question line names its field. Specific fields come before general ones:
+# "name of the song" is the song, "What time zone" is not a time.
+QUESTION_WORDS: tuple[tuple[str, str], ...] = (
+    ("mp3", r"\b(?:mp3|demo|audio|guide track|reference track)\b"),
+    ("video", r"\b(?:video|youtube)\b"),
+    ("links", r"\blinks?\b"),
+    ("zone", r"\btime ?zone\b"),
+    ("email", r"\be-?mail\b"),
+    ("song", r"\b(?:song|track)\b"),
+    ("instruments", r"\b(?:instruments?|musicians?|players?)\b"),
+    ("length", r"\b(?:how long|length|duration|how many hours)\b"),
+    ("times", r"\b(?:when|available|availability|dates?|times?|days?)\b"),
+    ("client", r"\bname\b"),
+    ("notes", r"\b(?:anything else|notes?|comments?|details|tell us|message)\b"),
+)
+MAX_QUESTION_CHARS = 120
 
-_LABEL_LINE = re.compile(r"^([^\W\d_][\w .'/()&-]{0,40}?)\s*[:：]\s*(.*)$")
+# `Label: value`, `Label = value`, `Label - value`, `Label<tab>value`.
+_SEPARATOR = r"(?:\s*[:：=]\s*|\s*\t\s*|\s+[-–—]+\s+)"
+_LABEL_LINE = re.compile(rf"^([^\W\d_][\w .'/()&*-]{{0,60}}?){_SEPARATOR}(.*)$")
+# `--- Name ---` (WPForms' plain text), `== Name ==`, `# Name`, or the bare label.
+_BARE_LABEL = re.compile(r"^[-=#_~\s]*([^\W\d_][\w .'/()&*-]{0,60}?)[\s:：]*[-=#_~\s]*$")
+_QUESTION = re.compile(r"^[^\W\d_][^?]{0,118}\?(?:\s*\*)?$")
+_NOTE = re.compile(r"\(([^()]*)\)")
 _NOT_ALNUM = re.compile(r"[\W_]+")
 # "Instruments needed:", "Musicians required:" mean the plain label.
 _LABEL_SUFFIXES = ("needed", "required", "requested", "wanted")
+# Day and month words start time lines ("Saturday: 2-5pm"), never other form fields.
+_DAY_WORDS = re.compile(
+    r"\b(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|today|tomorrow|tonight)",
+    re.IGNORECASE,
+)
 
 
 def _key(label: str) -> str:
@@ -46,6 +156,8 @@ def _key(label: str) -> str:
 
 
 _FIELD_BY_KEY = {_key(label): name for name, labels in SYNONYMS.items() for label in labels}
+_OTHER_KEYS = frozenset(_key(label) for label in OTHER_FORM_FIELDS)
+_QUESTION_PATTERNS = tuple((name, re.compile(pattern, re.IGNORECASE)) for name, pattern in QUESTION_WORDS)
 
 
 @dataclass
@@ -54,6 +166,8 @@ class LabelledText:
 
     values: dict[str, list[str]] = field(default_factory=dict)
     written_labels: dict[str, str] = field(default_factory=dict)
+    # The note in a label's parentheses: "Available times (Eastern)" -> {"times": "Eastern"}.
+    label_notes: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     def first(self, name: str) -> str:
@@ -64,15 +178,66 @@ class LabelledText:
 
 
 def match_label(line: str) -> tuple[str, str, str] | None:
-    """(field, label as written, value) when the line starts with a known label."""
-    match = _LABEL_LINE.match(strip_bullet(line))
-    if not match:
+    """(field, label as written, value) when the line starts with a known label.
+
+    The label may be followed by a separator and its value, or stand alone on its line
+    (its value is on the next line); a form's question ("When are you free?") is a label.
+    """
+    stripped = strip_bullet(line)
+    match = _LABEL_LINE.match(stripped)
+    if match:
+        name = _field_of(match.group(1))
+        if name:
+            return name, match.group(1).strip(), match.group(2).strip().replace("\t", " ")
+    bare = _BARE_LABEL.match(stripped)
+    if bare and _field_of(bare.group(1)):
+        return _field_of(bare.group(1)) or "", bare.group(1).strip(), ""
+    question = _question_field(stripped)
+    return (question, stripped.rstrip(" *"), "") if question else None
+
+
+def is_question(written: str) -> bool:
+    return written.endswith("?")
+
+
+def label_note(written: str) -> str:
+    """The note in a written label's parentheses, if any: `Available times (Eastern)` -> `Eastern`."""
+    notes = _NOTE.findall(written)
+    return notes[-1].strip() if notes else ""
+
+
+def _field_of(label: str) -> str | None:
+    """The field a written label names; a note in parentheses or a required-star does not matter."""
+    for candidate in (label, _NOTE.sub(" ", label)):
+        key = _key(candidate)
+        for suffix in _LABEL_SUFFIXES:
+            key = key.removesuffix(suffix) if key != suffix else key
+        if key in _FIELD_BY_KEY:
+            return _FIELD_BY_KEY[key]
+    return None
+
+
+def _question_field(line: str) -> str | None:
+    if len(line) > MAX_QUESTION_CHARS or not _QUESTION.match(line):
         return None
-    key = _key(match.group(1))
-    for suffix in _LABEL_SUFFIXES:
-        key = key.removesuffix(suffix) if key != suffix else key
-    name = _FIELD_BY_KEY.get(key)
-    return (name, match.group(1).strip(), match.group(2).strip()) if name else None
+    return next((name for name, pattern in _QUESTION_PATTERNS if pattern.search(line)), None)
+
+
+def is_other_label(line: str) -> bool:
+    """A label the order does not use: a known other form field, or a label alone on its line.
+
+    Day and month words are not labels ("Saturday:" starts a time), and neither is
+    anything with a digit in its label.
+    """
+    stripped = strip_bullet(line)
+    match = _LABEL_LINE.match(stripped)
+    if match and _key(_NOTE.sub(" ", match.group(1))) in _OTHER_KEYS:
+        return True
+    alone = _BARE_LABEL.match(stripped)
+    if alone and _key(_NOTE.sub(" ", alone.group(1))) in _OTHER_KEYS:
+        return True
+    stands_alone = stripped.endswith((":", "：")) or stripped.startswith("---") or _QUESTION.match(stripped)
+    return bool(stands_alone and len(stripped) <= MAX_QUESTION_CHARS and not _DAY_WORDS.search(stripped))
 
 
 def read_labels(lines: list[str]) -> LabelledText:
@@ -89,6 +254,8 @@ def read_labels(lines: list[str]) -> LabelledText:
         label = match_label(line)
         if label:
             reader.start(*label)
+        elif is_other_label(line):
+            reader.stop()
         else:
             reader.continue_with(line)
     if "notes" in found.values:
@@ -99,7 +266,7 @@ def read_labels(lines: list[str]) -> LabelledText:
 def add_subject(found: LabelledText, subject: str) -> None:
     """A labelled subject (`Song: Fly Me to the Moon`) fills a field the body left out."""
     label = match_label(subject)
-    if label and label[0] not in found.values and label[0] != "notes":
+    if label and label[2] and label[0] not in found.values and label[0] != "notes":
         name, written, value = label
         found.values[name] = [value]
         found.written_labels[name] = written
@@ -117,22 +284,39 @@ class _FieldReader:
     def __init__(self, found: LabelledText) -> None:
         self.found = found
         self.name: str | None = None  # the field taking continuation lines, if any
+        self.questions: set[str] = set()  # fields whose label so far is a question
         self.after_blank = False
 
     def start(self, name: str, written: str, value: str) -> None:
+        # A question is a weaker label than a written one: "Can you book this when you
+        # can?" in a covering note must not take the times from a later "Times:" line.
+        if name in self.questions and not is_question(written):
+            self.questions.discard(name)
+            del self.found.values[name]
+        elif name in self.found.values and is_question(written):
+            self.name = None
+            return
+        if is_question(written):
+            self.questions.add(name)
         if name in self.found.values:
             self.found.warnings.append(f'The label "{written}" appears more than once; the first was used.')
             self.name = None
             return
         self.found.values[name] = [value] if value else []
         self.found.written_labels[name] = written
+        if label_note(written):
+            self.found.label_notes[name] = label_note(written)
         self.name = name if (name in LIST_FIELDS or name == "notes" or not value) else None
         self.after_blank = False
+
+    def stop(self) -> None:
+        self.name = None
 
     def continue_with(self, line: str) -> None:
         if self.name is None:
             return
         values = self.found.values[self.name]
+        line = line.replace("\t", " ")
         if self.name == "notes":
             values.append(line)
         elif not line.strip():

@@ -12,9 +12,9 @@ from .durations import length_error, read_minutes
 from .fields import read_fields
 from .instruments import InstrumentCatalog
 from .labels import LabelledText, add_subject, read_labels
+from .markup import MAX_HTML_CHARS, read_html
 from .result import OrderParseError, ParsedOrder, Window
 from .seats import read_seats
-from .markup import MAX_HTML_CHARS, read_html
 from .text import clean_text, email_lines
 from .windows import TimeContext, read_windows, unknown_zone_error
 from .zones import iana_name, resolve_zone
@@ -54,13 +54,14 @@ def parse_order(
     session_minutes = _session_minutes(labelled, problems)
     seats = read_seats(labelled.lines("instruments"), catalog)
     problems.errors.extend(seats.errors)
+    problems.warnings.extend(seats.warnings)
     if not seats.seats and not seats.errors:
         problems.errors.append(NO_INSTRUMENTS)
     windows = _windows(labelled, TimeContext(now, zone_name, session_minutes), problems)
     fields = read_fields(labelled)
     problems.warnings.extend(fields.warnings)
     if problems.errors:
-        raise OrderParseError(list(dict.fromkeys(problems.errors)))
+        raise OrderParseError(problems.errors)
     return ParsedOrder(
         client_name=fields.client_name,
         client_email=fields.client_email,
@@ -72,7 +73,7 @@ def parse_order(
         mp3_url=fields.mp3_url,
         video_url=fields.video_url,
         other_links=tuple(fields.other_links),
-        notes=fields.notes,
+        notes="\n".join(filter(None, [fields.notes, *seats.instrument_notes])),
         warnings=tuple(dict.fromkeys(problems.warnings)),
     )
 
@@ -93,8 +94,11 @@ def _read_body(subject: str, body_plain: str, body_html: str, problems: _Problem
 
 
 def _email_zone(labelled: LabelledText, default_zone: str, problems: _Problems) -> str:
-    """The `Time zone:` line's zone, else the studio's."""
+    """The `Time zone:` line's zone, else one named by the times' label ("Times (Eastern)"), else the studio's."""
     written = labelled.first("zone")
+    times_note = labelled.label_notes.get("times", "")
+    if not written and times_note and resolve_zone(times_note):
+        written = times_note
     named = resolve_zone(written) if written else None
     if written and named is None:
         problems.errors.append(unknown_zone_error(written))

@@ -56,9 +56,27 @@ def _window_json(window: Window) -> dict[str, str]:
     }
 
 
+# The errors are stored with the email and sent back in the webhook's response: an email
+# naming thousands of unknown instruments once made a 12 MB response.
+MAX_ERRORS = 20
+MAX_ERROR_CHARS = 300
+
+
 class OrderParseError(Exception):
-    """The email cannot become a booking. `errors` holds every reason, each a sentence for the manager."""
+    """The email cannot become a booking. `errors` holds the reasons, each a sentence for the manager.
+
+    At most MAX_ERRORS reasons, each at most MAX_ERROR_CHARS long; past the limit the
+    last reason says how many more there were.
+    """
 
     def __init__(self, errors: Sequence[str]) -> None:
-        self.errors = list(errors)
+        unique = [_shortened(error) for error in dict.fromkeys(errors)]
+        if len(unique) > MAX_ERRORS:
+            hidden = len(unique) - (MAX_ERRORS - 1)
+            unique = [*unique[: MAX_ERRORS - 1], f"…and {hidden} more problems like these."]
+        self.errors = unique
         super().__init__(" ".join(self.errors))
+
+
+def _shortened(error: str) -> str:
+    return error if len(error) <= MAX_ERROR_CHARS else error[: MAX_ERROR_CHARS - 1] + "…"

@@ -11,17 +11,35 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .clock import ClockRange, EndsBeforeStart, describe_clock, take_clock_times
-from .dates import WEEKDAY_NAMES, Unreadable, describe_date, take_date, take_weekday
+from .dates import (
+    WEEKDAY_NAMES,
+    NumericOrder,
+    Unreadable,
+    describe_date,
+    next_weekday,
+    numeric_order,
+    take_date,
+    take_relative_day,
+    take_weekday,
+)
 from .durations import describe_minutes
 from .result import Window
 from .zones import ZoneMention, find_zones
 
 MAX_SOURCE_CHARS = 500
+# An order offers a handful of times; more than this is a paste gone wrong, and each
+# window becomes sessions the planner must check against every musician.
+MAX_WINDOWS = 50
+MAX_TIME_LINES = 200
+# Zones whose clients write `12/5` month first (UTC is the property tests' neutral zone).
+_MONTH_FIRST_AREAS = ("America/", "US/", "Canada/", "Pacific/Honolulu", "UTC")
 
 _DASHES = str.maketrans({"–": "-", "—": "-", "−": "-", "‐": "-", "‑": "-", "~": "-"})
 _DOTTED_MERIDIEM = re.compile(r"\b([ap])\.m\b\.?")
 _ISO_T = re.compile(r"(\d)t(\d)")
 _TWELVE_WORD = re.compile(r"\b12\s*(noon|midnight)\b")
+# `14h`, `14h30`, `9h` (French and much of Europe) are 24-hour clock times.
+_H_STYLE = re.compile(r"\b([01]?\d|2[0-3])h([0-5]\d)?\b")
 
 
 @dataclass(frozen=True)
@@ -51,14 +69,23 @@ def unknown_zone_error(written: str) -> str:
 def read_windows(lines: list[str], context: TimeContext) -> WindowReading:
     """Every window on the time lines, sorted by start, each distinct start/end once."""
     reading = WindowReading()
+    if len(lines) > MAX_TIME_LINES:
+        reading.warnings.append(f"Only the first {MAX_TIME_LINES} time lines were read.")
+    lines = [line.strip()[:MAX_SOURCE_CHARS] for line in lines[:MAX_TIME_LINES]]
+    order = numeric_order(lines, zone_is_american=context.zone_name.startswith(_MONTH_FIRST_AREAS))
     for line in lines:
-        _read_line(line.strip()[:MAX_SOURCE_CHARS], context, reading)
+        _read_line(line, context, order, reading)
     unique = {(window.starts_at, window.ends_at): window for window in reversed(reading.windows)}
     reading.windows = sorted(unique.values(), key=lambda window: (window.starts_at, window.ends_at))
+    if len(reading.windows) > MAX_WINDOWS:
+        reading.warnings.append(
+            f"The email offers {len(reading.windows)} times; only the first {MAX_WINDOWS} were used."
+        )
+        reading.windows = reading.windows[:MAX_WINDOWS]
     return reading
 
 
-def _read_line(source: str, context: TimeContext, reading: WindowReading) -> None:
+def _read_line(source: str, context: TimeContext, order: NumericOrder, reading: WindowReading) -> None:
     mentions = find_zones(source)
     unknown = [mention.written for mention in mentions if mention.name is None]
     if unknown:
@@ -67,7 +94,8 @@ def _read_line(source: str, context: TimeContext, reading: WindowReading) -> Non
     zone_name, text = _apply_zone(source, [m for m in mentions if m.name], context.zone_name)
     zone = ZoneInfo(zone_name)
     try:
-        day, clocks = _read_day_and_clocks(_normalise(text), context.now.astimezone(zone).date(), source, reading)
+        today = context.now.astimezone(zone).date()
+        day, clocks = _read_day_and_clocks(_normalise(text), today, order, source, reading)
     except EndsBeforeStart:
         reading.problems.append(f'The time "{quote(source)}" ends before it starts.')
         return
@@ -104,16 +132,24 @@ def _normalise(text: str) -> str:
     text = text.lower().translate(_DASHES).replace("o'clock", " ").replace("o’clock", " ")
     text = _DOTTED_MERIDIEM.sub(r"\1m", text)
     text = _ISO_T.sub(r"\1 \2", text)
+    text = _H_STYLE.sub(lambda match: f"{int(match.group(1)):02d}:{match.group(2) or '00'}", text)
     return _TWELVE_WORD.sub(r"\1", text)
 
 
-def _read_day_and_clocks(text: str, today: date, source: str, reading: WindowReading) -> tuple[date, list[ClockRange]]:
-    day, text = take_date(text, today)
-    weekday, text = take_weekday(text)
+def _read_day_and_clocks(
+    text: str, today: date, order: NumericOrder, source: str, reading: WindowReading
+) -> tuple[date, list[ClockRange]]:
+    relative = take_relative_day(text, today)
+    written = take_date(relative.rest, today, order)
+    weekday, text = take_weekday(written.rest)
     clocks, text = take_clock_times(text)
     # A digit nobody used means the line says something we did not understand.
-    if day is None or any(char.isdigit() for char in text):
-        raise Unreadable("no date, or numbers left over")
+    if any(char.isdigit() for char in text) or (relative.day and written.day):
+        raise Unreadable("numbers left over, or two dates")
+    day = _the_day(relative.day or written.day, weekday, today, source, reading)
+    for note in (relative.note, written.note):
+        if note:
+            reading.warnings.append(f'On the line "{quote(source)}", {note}.')
     if weekday is not None and weekday != day.weekday():
         reading.warnings.append(
             f'The line "{quote(source)}" says {WEEKDAY_NAMES[weekday]}, but that date is '
@@ -123,6 +159,18 @@ def _read_day_and_clocks(text: str, today: date, source: str, reading: WindowRea
         if clock.guessed:
             reading.warnings.append(_guess_warning(source, clock))
     return day, clocks
+
+
+def _the_day(day: date | None, weekday: int | None, today: date, source: str, reading: WindowReading) -> date:
+    """The date written, else the coming day of the weekday written (`Friday 2-5pm`)."""
+    if day is not None:
+        return day
+    if weekday is None:
+        raise Unreadable("no date")
+    coming = next_weekday(today, weekday)
+    if coming == today:
+        reading.warnings.append(f'On the line "{quote(source)}", {WEEKDAY_NAMES[weekday]} was read as today.')
+    return coming
 
 
 def _guess_warning(source: str, clock: ClockRange) -> str:
