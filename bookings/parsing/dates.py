@@ -80,7 +80,8 @@ class DayReading:
 
 
 def numeric_order(lines: list[str], *, zone_is_american: bool) -> NumericOrder:
-    """Day first only if some date in `lines` can only be day first (`25/12`) and none only month first."""
+    """How this email writes `5/12`: as its other dates show (`25/12` is day first, `12/25`
+    month first), else as its zone's country does (month first in the Americas)."""
     day_first = month_first = False
     for line in lines:
         for pattern in _NUMERIC_DATES:
@@ -88,8 +89,10 @@ def numeric_order(lines: list[str], *, zone_is_american: bool) -> NumericOrder:
                 first, second = int(match.group("month")), int(match.group("day"))
                 day_first |= first > 12 >= second
                 month_first |= second > 12 >= first
-    reads_day_first = day_first and not month_first
-    return NumericOrder(day_first=reads_day_first, warn=reads_day_first or not zone_is_american)
+    if day_first != month_first:
+        # The email has shown its habit; reading the rest that way is still worth saying.
+        return NumericOrder(day_first=day_first, warn=day_first or not zone_is_american)
+    return NumericOrder(day_first=not zone_is_american, warn=not zone_is_american)
 
 
 def describe_date(day: date) -> str:
@@ -133,6 +136,11 @@ def take_relative_day(text: str, today: date) -> DayReading:
     return DayReading(next_weekday(today, weekday), rest)
 
 
+def mentions_day(text: str) -> bool:
+    """Whether lower-case `text` names a day: a date, a weekday, or a day like "tomorrow"."""
+    return bool(_first_date(text) or _RELATIVE_DAY.search(text) or _WEEKDAY.search(text))
+
+
 def next_weekday(start: date, weekday: int) -> date:
     """The first day on or after `start` that falls on `weekday` (0 = Monday)."""
     return start + timedelta(days=(weekday - start.weekday()) % 7)
@@ -156,7 +164,8 @@ def _month_and_day(match: re.Match[str], order: NumericOrder) -> tuple[int, int,
         return month, day, None
     if order.day_first:
         month, day = day, month
-    note = f'"{match.group(0)}" was read as {MONTH_NAMES[month - 1]} {day}' if order.warn else None
+    note = f'"{match.group(0)}" was read as {day} {MONTH_NAMES[month - 1]}' if order.day_first else None
+    note = (note or f'"{match.group(0)}" was read as {MONTH_NAMES[month - 1]} {day}') if order.warn else None
     return month, day, note
 
 

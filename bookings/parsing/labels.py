@@ -74,6 +74,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Session date",
         "Session dates",
         "Time slots",
+        "Preferred time",
+        "Preferred dates & times",
+        "Dates & times",
+        "Date & time",
+        "Session time",
+        "Start time",
     ),
     "zone": ("Time zone", "Timezone", "TZ", "Zone", "Your time zone"),
     "mp3": (
@@ -115,6 +121,12 @@ OTHER_FORM_FIELDS = frozenset(
     | {"budget", "how did you hear about us", "referral", "consent", "gdpr", "terms", "i agree", "entry id"}
     | {"entry", "form", "form name", "submitted", "submitted on", "date submitted", "submission date"}
     | {"page url", "referrer", "ip address", "ip", "user agent", "source", "powered by", "sent from"}
+    | {"timestamp", "view submission", "submission id", "response id", "question"}
+)
+# Form footers ("Sent from Custom Tracks", "This e-mail was sent from a contact form on …").
+_FOOTER = re.compile(
+    r"^\(?(?:sent (?:from|via|by)|this e-?mail was sent|powered by|submitted (?:from|via|on|at|through))\b",
+    re.IGNORECASE,
 )
 # Questions as form builders (Typeform, Google Forms) print them: the first pattern
 # found in a question line names its field. Specific fields come before general ones:
@@ -138,8 +150,8 @@ MAX_QUESTION_CHARS = 120
 _SEPARATOR = r"(?:\s*[:：=]\s*|\s*\t\s*|\s+[-–—]+\s+)"
 _LABEL_LINE = re.compile(rf"^([^\W\d_][\w .'/()&*-]{{0,60}}?){_SEPARATOR}(.*)$")
 # `--- Name ---` (WPForms' plain text), `== Name ==`, `# Name`, or the bare label.
-_BARE_LABEL = re.compile(r"^[-=#_~\s]*([^\W\d_][\w .'/()&*-]{0,60}?)[\s:：]*[-=#_~\s]*$")
-_QUESTION = re.compile(r"^[^\W\d_][^?]{0,118}\?(?:\s*\*)?$")
+_BARE_LABEL = re.compile(r"^[-=#_~\s]*([^\W\d_][\w .'/()&*-]{0,60}?)\??[\s:：]*[-=#_~\s]*$")
+_QUESTION = re.compile(r"^[^\W\d_][^?]{0,118}\?(?:\s*\([^()]*\))?(?:\s*\*)?$")
 _NOTE = re.compile(r"\(([^()]*)\)")
 _NOT_ALNUM = re.compile(r"[\W_]+")
 # "Instruments needed:", "Musicians required:" mean the plain label.
@@ -230,6 +242,8 @@ def is_other_label(line: str) -> bool:
     anything with a digit in its label.
     """
     stripped = strip_bullet(line)
+    if _FOOTER.match(stripped):
+        return True
     match = _LABEL_LINE.match(stripped)
     if match and _key(_NOTE.sub(" ", match.group(1))) in _OTHER_KEYS:
         return True
@@ -298,6 +312,11 @@ class _FieldReader:
             return
         if is_question(written):
             self.questions.add(name)
+        if name == "times" and name in self.found.values:
+            # "Date: December 5" then "Time: 2-5pm": forms ask for the day and the hours apart.
+            self.found.values[name] += [value] if value else []
+            self.name, self.after_blank = name, False
+            return
         if name in self.found.values:
             self.found.warnings.append(f'The label "{written}" appears more than once; the first was used.')
             self.name = None

@@ -16,6 +16,7 @@ from .dates import (
     NumericOrder,
     Unreadable,
     describe_date,
+    mentions_day,
     next_weekday,
     numeric_order,
     take_date,
@@ -37,6 +38,8 @@ _MONTH_FIRST_AREAS = ("America/", "US/", "Canada/", "Pacific/Honolulu", "UTC")
 _DASHES = str.maketrans({"–": "-", "—": "-", "−": "-", "‐": "-", "‑": "-", "~": "-"})
 _DOTTED_MERIDIEM = re.compile(r"\b([ap])\.m\b\.?")
 _ISO_T = re.compile(r"(\d)t(\d)")
+# Pieces end after their separator, so joining them gives the line back exactly.
+_LIST_SEPARATOR = re.compile(r"(?<=[,;|])")
 _TWELVE_WORD = re.compile(r"\b12\s*(noon|midnight)\b")
 # `14h`, `14h30`, `9h` (French and much of Europe) are 24-hour clock times.
 _H_STYLE = re.compile(r"\b([01]?\d|2[0-3])h([0-5]\d)?\b")
@@ -71,7 +74,7 @@ def read_windows(lines: list[str], context: TimeContext) -> WindowReading:
     reading = WindowReading()
     if len(lines) > MAX_TIME_LINES:
         reading.warnings.append(f"Only the first {MAX_TIME_LINES} time lines were read.")
-    lines = [line.strip()[:MAX_SOURCE_CHARS] for line in lines[:MAX_TIME_LINES]]
+    lines = _time_lines([line.strip()[:MAX_SOURCE_CHARS] for line in lines[:MAX_TIME_LINES]])
     order = numeric_order(lines, zone_is_american=context.zone_name.startswith(_MONTH_FIRST_AREAS))
     for line in lines:
         _read_line(line, context, order, reading)
@@ -83,6 +86,50 @@ def read_windows(lines: list[str], context: TimeContext) -> WindowReading:
         )
         reading.windows = reading.windows[:MAX_WINDOWS]
     return reading
+
+
+def _time_lines(lines: list[str]) -> list[str]:
+    """One line per day: `Dec 21 2-5pm, Dec 22 2-5pm` is split; a day alone on its line
+    takes the hours on the next one (`Date: Dec 21` then `Time: 2-5pm`)."""
+    split = [segment for line in lines for segment in _split_at_days(line)]
+    joined: list[str] = []
+    for line in split:
+        previous = _normalise(joined[-1]) if joined else ""
+        current = _normalise(line)
+        if previous and mentions_day(previous) and not _has_clock(previous) and _has_clock(current):
+            if not mentions_day(current):
+                joined[-1] = f"{joined[-1]} {line}"
+                continue
+        joined.append(line)
+    return joined
+
+
+def _split_at_days(line: str) -> list[str]:
+    """`a, b` or `a; b` where each part has its own day and hours; `Saturday, Dec 5, 2-5pm` stays whole."""
+    if not _LIST_SEPARATOR.search(line):
+        return [line]
+    segments: list[str] = []
+    current = ""
+    for piece in _LIST_SEPARATOR.split(line):
+        current += piece
+        if not _has_clock(_normalise(piece)):
+            continue
+        if segments and not mentions_day(_normalise(current)):
+            segments[-1] += current  # "Dec 5 10am-1pm, 2-5pm": more hours on the same day
+        else:
+            segments.append(current)
+        current = ""
+    if not segments:
+        return [line]
+    segments[-1] += current
+    return [segment.strip(" ,;|") for segment in segments]
+
+
+def _has_clock(text: str) -> bool:
+    try:
+        return bool(take_clock_times(text)[0])
+    except Unreadable:
+        return True
 
 
 def _read_line(source: str, context: TimeContext, order: NumericOrder, reading: WindowReading) -> None:
