@@ -96,11 +96,11 @@ def _time_lines(lines: list[str]) -> list[str]:
     for line in split:
         previous = _normalise(joined[-1]) if joined else ""
         current = _normalise(line)
-        if previous and mentions_day(previous) and not _has_clock(previous) and _has_clock(current):
-            if not mentions_day(current):
-                joined[-1] = f"{joined[-1]} {line}"
-                continue
-        joined.append(line)
+        day_alone = bool(previous) and mentions_day(previous) and not _has_clock(previous)
+        if day_alone and _has_clock(current) and not mentions_day(current):
+            joined[-1] = f"{joined[-1]} {line}"
+        else:
+            joined.append(line)
     return joined
 
 
