@@ -151,11 +151,19 @@ _SEPARATOR = r"(?:\s*[:：=]\s*|\s*\t\s*|\s+[-–—]+\s+)"
 _LABEL_LINE = re.compile(rf"^([^\W\d_][\w .'/()&*-]{{0,60}}?){_SEPARATOR}(.*)$")
 # `--- Name ---` (WPForms' plain text), `== Name ==`, `# Name`, or the bare label.
 _BARE_LABEL = re.compile(r"^[-=#_~\s]*([^\W\d_][\w .'/()&*-]{0,60}?)\??[\s:：]*[-=#_~\s]*$")
-_QUESTION = re.compile(r"^[^\W\d_][^?]{0,118}\?(?:\s*\([^()]*\))?(?:\s*\*)?$")
+_QUESTION = re.compile(r"^[^\W\d_][^?]{0,118}\?(?:\s*\([^()]*\))?(?:\s*\*)?(?:\s*[:：])?$")
 _NOTE = re.compile(r"\(([^()]*)\)")
 _NOT_ALNUM = re.compile(r"[\W_]+")
 # "Instruments needed:", "Musicians required:" mean the plain label.
 _LABEL_SUFFIXES = ("needed", "required", "requested", "wanted")
+# A closing line ends whatever field it follows: "Thanks,\nRosa" is not a time or a note.
+_SIGN_OFF = re.compile(
+    r"^(?:thanks|thank you|many thanks|cheers|best|best wishes|regards|kind regards|best regards|warm regards"
+    r"|all the best|sincerely|yours truly)(?: so much| again| in advance)?\s*[,.!]*$",
+    re.IGNORECASE,
+)
+# A rule drawn with dashes, underscores or equals signs separates a footer.
+_RULE = re.compile(r"^[-_=*~]{3,}$")
 # Day and month words start time lines ("Saturday: 2-5pm"), never other form fields.
 _DAY_WORDS = re.compile(
     r"\b(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|today|tomorrow|tonight)",
@@ -242,7 +250,7 @@ def is_other_label(line: str) -> bool:
     anything with a digit in its label.
     """
     stripped = strip_bullet(line)
-    if _FOOTER.match(stripped):
+    if _FOOTER.match(stripped) or _SIGN_OFF.match(stripped) or _RULE.match(line.strip()):
         return True
     match = _LABEL_LINE.match(stripped)
     if match and _key(_NOTE.sub(" ", match.group(1))) in _OTHER_KEYS:
@@ -250,8 +258,10 @@ def is_other_label(line: str) -> bool:
     alone = _BARE_LABEL.match(stripped)
     if alone and _key(_NOTE.sub(" ", alone.group(1))) in _OTHER_KEYS:
         return True
+    if is_bullet(line) or any(char.isdigit() for char in stripped) or _DAY_WORDS.search(stripped):
+        return False
     stands_alone = stripped.endswith((":", "：")) or stripped.startswith("---") or _QUESTION.match(stripped)
-    return bool(stands_alone and len(stripped) <= MAX_QUESTION_CHARS and not _DAY_WORDS.search(stripped))
+    return bool(stands_alone and len(stripped) <= MAX_QUESTION_CHARS)
 
 
 def read_labels(lines: list[str]) -> LabelledText:

@@ -195,7 +195,7 @@ class _TextCollector:
 
 def _as_label(line: str) -> str:
     """`<b>Instruments</b>` on its own line is a label: give it the colon the reader expects."""
-    already_labelled = any(mark in line for mark in (":", "：", CELL_SEPARATOR)) or line.endswith("?")
+    already_labelled = any(mark in line for mark in (":", "：", "?", CELL_SEPARATOR))
     # Digits or a bullet mean a bold value (a time, an instrument in a list), not a label.
     if not line or already_labelled or line.startswith("- ") or any(char.isdigit() for char in line):
         return line

@@ -103,10 +103,10 @@ def _choices(name: str, catalog: InstrumentCatalog) -> list[str]:
     readings: dict[str, str] = {}
     for part in parts:
         # "acoustic or electric guitar": the first choice shares the last one's noun.
-        for candidate in (part, f"{part} {last_word}"):
+        for candidate in (f"{part} {last_word}", part):
             slug = catalog.lookup(candidate)
             if slug:
-                readings.setdefault(slug, candidate.strip())
+                readings.setdefault(slug, candidate.strip().lower())
                 break
     return list(readings.values()) if len(readings) > 1 else []
 
