@@ -17,9 +17,11 @@ label whose value is on the next line.
 import re
 from html import unescape
 
-# Far more than any order needs (a long Outlook email has a few thousand tags).
-MAX_HTML_CHARS = 1_000_000
-MAX_HTML_TAGS = 10_000
+# Far more than any order needs (a long Outlook email has a few thousand tags); the
+# lines match the plain-text reader's limit, so nothing past them would be read anyway.
+MAX_HTML_CHARS = 500_000
+MAX_HTML_TAGS = 5_000
+MAX_HTML_LINES = 2_000
 MAX_LABEL_CHARS = 80
 CELL_SEPARATOR = "\t"
 
@@ -54,10 +56,12 @@ def read_html(html: str) -> tuple[list[str], list[str]]:
 
 
 def _walk(html: str, collector: "_TextCollector") -> bool:
-    """Feed text and tags to the collector; True if it stopped at the tag limit."""
+    """Feed text and tags to the collector; True if it stopped at the tag or line limit."""
     lowered = html.lower()
     position, tags, next_close = 0, 0, -1
     while position < len(html):
+        if len(collector.lines) >= MAX_HTML_LINES:
+            return True
         opening = html.find("<", position)
         if opening < 0:
             collector.text(html[position:])
@@ -149,7 +153,8 @@ class _TextCollector:
                 self._add(line)
             return
         self._add(_WHITESPACE.sub(" ", data))
-        self.link_text += data
+        if self.link is not None:
+            self.link_text += data
 
     def _add(self, text: str) -> None:
         if text.strip():
