@@ -73,13 +73,15 @@ def _instrument(name: str, catalog: InstrumentCatalog, reading: SeatReading) -> 
     note = " ".join(part.strip() for part in _NOTE.findall(name) if part.strip())
     bare = _bare_name(name)
     choices = _choices(bare or name, catalog)
-    if choices:
-        reading.errors.append(_choice_error(name, choices))
+    if len(choices) > 1:
+        reading.errors.append(_choice_error(name, list(choices.values())))
         return None, ""
+    if choices:  # "drums or kit": two names for one instrument
+        return next(iter(choices)), note
     # "Bass (upright)" and "Guitar (acoustic)" name an instrument with their note.
     for whole in (f"{note} {bare}", f"{bare} {note}") if note else ():
         slug = catalog.lookup(whole)
-        if slug and not _choices(note, catalog):
+        if slug and len(_choices(note, catalog)) < 2:
             return slug, ""
     slug = catalog.lookup(bare) if bare else None
     if slug is None:
@@ -94,21 +96,23 @@ def _bare_name(name: str) -> str:
     return " ".join(_NOTE.sub(" ", name).split())
 
 
-def _choices(name: str, catalog: InstrumentCatalog) -> list[str]:
-    """`acoustic or electric guitar` -> [acoustic guitar, electric guitar]: two instruments, not one."""
+def _choices(name: str, catalog: InstrumentCatalog) -> dict[str, str]:
+    """`acoustic or electric guitar` -> {slug: "acoustic guitar", slug: "electric guitar"}.
+
+    Empty unless `name` is an "or" whose every side names an instrument.
+    """
     parts = _CHOICE.split(name)
     if len(parts) < 2:
-        return []
+        return {}
     last_word = parts[-1].split()[-1] if parts[-1].split() else ""
     readings: dict[str, str] = {}
     for part in parts:
         # "acoustic or electric guitar": the first choice shares the last one's noun.
-        for candidate in (f"{part} {last_word}", part):
-            slug = catalog.lookup(candidate)
-            if slug:
-                readings.setdefault(slug, candidate.strip().lower())
-                break
-    return list(readings.values()) if len(readings) > 1 else []
+        candidate = next((text for text in (f"{part} {last_word}", part) if catalog.lookup(text)), None)
+        if candidate is None:
+            return {}
+        readings.setdefault(catalog.lookup(candidate) or "", candidate.strip().lower())
+    return readings
 
 
 def _items(lines: list[str]) -> list[str]:
