@@ -1,4 +1,11 @@
-"""Labelled lines: `Label: value`, with lists and notes running on over following lines."""
+"""Labelled lines, with lists and notes running on over following lines.
+
+A label is joined to its value by a colon, an equals sign, a tab or a spaced dash
+(`Label: value`, `Label = value`, `Label<tab>value`, `Label - value`), or stands alone
+on its line with the value below (`Label`, `Label:`, `--- Label ---`, a bold label from
+HTML, a form's question such as "When are you free?"). A note in parentheses and a
+required-star do not change the label ("Available times (Eastern) *"); the note is kept.
+"""
 
 import re
 from dataclasses import dataclass, field
@@ -210,14 +217,16 @@ def match_label(line: str) -> tuple[str, str, str] | None:
         if name:
             return name, match.group(1).strip(), match.group(2).strip().replace("\t", " ")
     bare = _BARE_LABEL.match(stripped)
-    if bare and _field_of(bare.group(1)):
-        return _field_of(bare.group(1)) or "", bare.group(1).strip(), ""
+    name = _field_of(bare.group(1)) if bare else None
+    if bare and name:
+        return name, bare.group(1).strip(), ""
     question = _question_field(stripped)
     return (question, stripped.rstrip(" *"), "") if question else None
 
 
 def is_question(written: str) -> bool:
-    return written.endswith("?")
+    """Whether a label as written is a form's question ("When are you free? (Pacific)")."""
+    return "?" in written
 
 
 def label_note(written: str) -> str:
@@ -266,6 +275,10 @@ def is_other_label(line: str) -> bool:
 
 def read_labels(lines: list[str]) -> LabelledText:
     """Read every known label; the first occurrence of a label wins, repeats are warned about.
+
+    Times are the exception: every times label adds its lines, because forms ask for the
+    day and the hours apart ("Date:" then "Time:"). A question is a weaker label than a
+    written one. A label the order does not use (`is_other_label`) ends the field before it.
 
     A list label (instruments, times, links) runs on over the following lines until the
     next label, or a blank line that is not followed by a bullet. A single-value label

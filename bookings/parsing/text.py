@@ -1,8 +1,9 @@
-"""From an email body to clean lines: HTML to text, forwarding and quoting undone.
+"""From an email body to clean lines: forwarding, quoting and signatures undone.
 
-Mail clients decorate what the client typed: HTML, `>` quote markers, forwarded-message
-header blocks, `*bold*` stars, non-breaking spaces. Everything here removes decoration
-and nothing else, so the label reader sees the lines as the client wrote them.
+Mail clients decorate what the client typed: `>` quote markers, forwarded-message
+header blocks, `*bold*` stars, non-breaking spaces, signatures. Everything here removes
+decoration and nothing else, so the label reader sees the lines as the client wrote
+them. HTML is turned into lines first, by `markup`.
 """
 
 import re
