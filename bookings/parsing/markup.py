@@ -36,6 +36,7 @@ _HIDDEN_TAGS = frozenset({"script", "style", "head", "title", "template", "noscr
 # Text inside these reads as a label when it fills its line.
 _LABEL_TAGS = frozenset({"b", "strong", "th", "dt"})
 _CELL_TAGS = frozenset({"td", "th"})
+_MARKUP_START = re.compile(r"<[a-zA-Z/!?]")
 _TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9:-]{0,30})")
 _HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 _WHITESPACE = re.compile(r"\s+")
@@ -62,15 +63,17 @@ def _walk(html: str, collector: "_TextCollector") -> bool:
     while position < len(html):
         if len(collector.lines) >= MAX_HTML_LINES:
             return True
-        opening = html.find("<", position)
-        if opening < 0:
+        # "a < b" and "<3" are text: only "<" before a letter, "/", "!" or "?" opens markup.
+        opening_match = _MARKUP_START.search(html, position)
+        if opening_match is None:
             collector.text(html[position:])
             break
+        opening = opening_match.start()
         collector.text(html[position:opening])
         if next_close < opening:
             next_close = html.find(">", opening)
         if next_close < 0:
-            # No `>` anywhere after this: the rest is not markup (a browser drops it).
+            # A tag left open runs to the end of the body; a browser shows none of it.
             break
         tags += 1
         if tags > MAX_HTML_TAGS:
@@ -87,9 +90,9 @@ def _one_tag(html: str, lowered: str, opening: int, close: int, collector: "_Tex
     if lowered.startswith(("<!", "<?"), opening):
         return close + 1
     name_match = _TAG_NAME.match(html, opening)
-    if name_match is None or name_match.end() > close + 1:
-        collector.text("<")  # a lone "<" in prose ("a < b")
-        return opening + 1
+    if name_match is None:  # "</ " or "</3"
+        collector.text("</")
+        return opening + 2
     name = name_match.group(1).lower()
     if html.startswith("</", opening):
         collector.end_tag(name)

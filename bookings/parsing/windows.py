@@ -41,8 +41,11 @@ _ISO_T = re.compile(r"(\d)t(\d)")
 # Pieces end after their separator, so joining them gives the line back exactly.
 _LIST_SEPARATOR = re.compile(r"(?<=[,;|])")
 _TWELVE_WORD = re.compile(r"\b12\s*(noon|midnight)\b")
-# `14h`, `14h30`, `9h` (French and much of Europe) are 24-hour clock times.
-_H_STYLE = re.compile(r"\b([01]?\d|2[0-3])h([0-5]\d)?\b")
+# `14h-17h`, `14h30`, `9h30` (French and much of Europe) are 24-hour clock times. A lone
+# `3h` is left alone: on a time line it is more likely a length ("2-5pm (3h)").
+_H_HOUR = r"\b([01]?\d|2[0-3])h([0-5]\d)?\b"
+_H_STYLE_RANGE = re.compile(_H_HOUR + r"(\s*-\s*)" + _H_HOUR)
+_H_STYLE_MINUTES = re.compile(r"\b([01]?\d|2[0-3])h([0-5]\d)\b")
 
 
 @dataclass(frozen=True)
@@ -179,8 +182,16 @@ def _normalise(text: str) -> str:
     text = text.lower().translate(_DASHES).replace("o'clock", " ").replace("o’clock", " ")
     text = _DOTTED_MERIDIEM.sub(r"\1m", text)
     text = _ISO_T.sub(r"\1 \2", text)
-    text = _H_STYLE.sub(lambda match: f"{int(match.group(1)):02d}:{match.group(2) or '00'}", text)
+    text = _H_STYLE_RANGE.sub(
+        lambda m: f"{_h_clock(m.group(1), m.group(2))}{m.group(3)}{_h_clock(m.group(4), m.group(5))}", text
+    )
+    text = _H_STYLE_MINUTES.sub(lambda m: _h_clock(m.group(1), m.group(2)), text)
     return _TWELVE_WORD.sub(r"\1", text)
+
+
+def _h_clock(hour: str, minute: str | None) -> str:
+    """`9`, `30` -> `09:30`: two hour digits, so the clock reader takes it as 24-hour."""
+    return f"{int(hour):02d}:{minute or '00'}"
 
 
 def _read_day_and_clocks(
@@ -191,9 +202,13 @@ def _read_day_and_clocks(
     weekday, text = take_weekday(written.rest)
     clocks, text = take_clock_times(text)
     # A digit nobody used means the line says something we did not understand.
-    if any(char.isdigit() for char in text) or (relative.day and written.day):
-        raise Unreadable("numbers left over, or two dates")
-    day = _the_day(relative.day or written.day, weekday, today, source, reading)
+    if any(char.isdigit() for char in text):
+        raise Unreadable("numbers left over")
+    if relative.day and written.day and relative.day != written.day:
+        reading.warnings.append(
+            f'The line "{quote(source)}" names two different days; {describe_date(written.day)} was used.'
+        )
+    day = _the_day(written.day or relative.day, weekday, today, source, reading)
     for note in (relative.note, written.note):
         if note:
             reading.warnings.append(f'On the line "{quote(source)}", {note}.')

@@ -106,6 +106,8 @@ def test_it_joins_a_date_field_and_a_time_field():
         ("<p><b>Song: Blue Moon</b></p>", "Song: Blue Moon"),
         ("<ul><li><b>Dec 5 2-5pm</b></li></ul>", "- Dec 5 2-5pm"),
         ("<p><b>Jane</b> Doe</p>", "Jane Doe"),
+        ("<p>Notes: a < b and 1<3</p>", "Notes: a < b and 1<3"),
+        ("<p>kept</p><a href='x", "kept"),
     ],
 )
 def test_it_turns_form_tables_and_bold_labels_into_label_lines(html, text):
@@ -143,6 +145,30 @@ def test_it_reads_days_and_times_as_people_write_them(line, start):
 
 def _local_start(order) -> str:
     return f"{order.windows[0].starts_at.astimezone(NEW_YORK):%Y-%m-%d %H:%M}"
+
+
+def test_it_reads_a_relative_day_that_agrees_with_its_date():
+    order = parse(order_with_times("tomorrow (November 22) 2-5pm"))
+
+    assert _local_start(order) == "2026-11-22 14:00"
+    assert not [warning for warning in order.warnings if "two different days" in warning]
+
+
+def test_it_uses_the_date_when_a_relative_day_disagrees_and_says_so():
+    order = parse(order_with_times("tomorrow, November 25, 2-5pm"))
+
+    assert _local_start(order) == "2026-11-25 14:00"
+    assert (
+        'The line "tomorrow, November 25, 2-5pm" names two different days; Wednesday, November 25, 2026 was used.'
+        in order.warnings
+    )
+
+
+def test_it_does_not_take_a_lone_length_for_a_clock_time():
+    with pytest.raises(OrderParseError) as raised:
+        parse(order_with_times("Dec 5, 2026 2-5pm (3h)"))
+
+    assert raised.value.errors == ['Could not read a time on the line "Dec 5, 2026 2-5pm (3h)".']
 
 
 def test_it_says_how_it_read_next_weekday():
