@@ -253,20 +253,27 @@ def _question_field(line: str) -> str | None:
 
 
 def is_other_label(line: str) -> bool:
-    """A label the order does not use: a known other form field, or a label alone on its line.
+    """A line that ends the field before it: a label the order does not use, a form
+    footer, a sign-off ("Thanks,") or a rule ("-----").
 
-    Day and month words are not labels ("Saturday:" starts a time), and neither is
-    anything with a digit in its label.
+    Besides the known other form fields (`OTHER_FORM_FIELDS`), any label alone on its
+    line counts ("Favourite colour:", "--- Consent ---", "How did you hear about us?"),
+    except in the notes, which are free text. Day and month words are not labels
+    ("Saturday:" starts a time), nor is anything with a digit or a bullet.
     """
+    return ends_any_field(line) or looks_like_a_label(line)
+
+
+def ends_any_field(line: str) -> bool:
     stripped = strip_bullet(line)
     if _FOOTER.match(stripped) or _SIGN_OFF.match(stripped) or _RULE.match(line.strip()):
         return True
-    match = _LABEL_LINE.match(stripped)
-    if match and _key(_NOTE.sub(" ", match.group(1))) in _OTHER_KEYS:
-        return True
-    alone = _BARE_LABEL.match(stripped)
-    if alone and _key(_NOTE.sub(" ", alone.group(1))) in _OTHER_KEYS:
-        return True
+    match = _LABEL_LINE.match(stripped) or _BARE_LABEL.match(stripped)
+    return bool(match and _key(_NOTE.sub(" ", match.group(1))) in _OTHER_KEYS)
+
+
+def looks_like_a_label(line: str) -> bool:
+    stripped = strip_bullet(line)
     if is_bullet(line) or any(char.isdigit() for char in stripped) or _DAY_WORDS.search(stripped):
         return False
     stands_alone = stripped.endswith((":", "：")) or stripped.startswith("---") or _QUESTION.match(stripped)
@@ -288,13 +295,7 @@ def read_labels(lines: list[str]) -> LabelledText:
     found = LabelledText()
     reader = _FieldReader(found)
     for line in lines:
-        label = match_label(line)
-        if label:
-            reader.start(*label)
-        elif is_other_label(line):
-            reader.stop()
-        else:
-            reader.continue_with(line)
+        reader.read(line)
     if "notes" in found.values:
         found.values["notes"] = _trim_blank_lines(found.values["notes"])
     return found
@@ -351,8 +352,17 @@ class _FieldReader:
         self.name = name if (name in LIST_FIELDS or name == "notes" or not value) else None
         self.after_blank = False
 
-    def stop(self) -> None:
-        self.name = None
+    def read(self, line: str) -> None:
+        label = match_label(line)
+        in_notes = self.name == "notes"
+        # In the notes, a question about a field already given is the client's prose
+        # ("Could we also do a second take of the song?"), not the next form question.
+        if label and not (in_notes and is_question(label[1]) and label[0] in self.found.values):
+            self.start(*label)
+        elif ends_any_field(line) or (not in_notes and looks_like_a_label(line)):
+            self.name = None
+        else:
+            self.continue_with(line)
 
     def continue_with(self, line: str) -> None:
         if self.name is None:

@@ -259,3 +259,17 @@ def test_it_refuses_a_choice_of_instruments_naming_both(instruments, error):
         parse(order_with_instruments(instruments))
 
     assert raised.value.errors == [error]
+
+
+def test_it_keeps_prose_that_looks_like_a_label_in_the_notes():
+    body = order_with_times("Dec 5, 2026 2-5pm") + (
+        "\nSong: Blue Moon\nNotes: The plan.\nThings to bring:\nCould we do a second take of the song?\nThanks,\nJane"
+    )
+
+    assert parse(body).notes == "The plan.\nThings to bring:\nCould we do a second take of the song?"
+
+
+def test_it_ends_the_notes_at_a_known_other_form_field():
+    body = order_with_times("Dec 5, 2026 2-5pm") + "\nNotes: Bring a capo.\nPhone: 555-0100"
+
+    assert parse(body).notes == "Bring a capo."
