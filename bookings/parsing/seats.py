@@ -56,13 +56,13 @@ def read_seats(lines: list[str], catalog: InstrumentCatalog) -> SeatReading:
         counts[slug] = counts.get(slug, 0) + count
         if note:
             reading.instrument_notes.append(f"{_bare_name(name)}: {note}")
+            shown = catalog.display_name(slug)
             reading.warnings.append(
-                f'The instrument "{_short(item)}" was read as {slug}; "{note}" was added to the notes.'
+                f'The instrument "{_short(item)}" was read as {shown}; "{_short(note)}" was added to the notes.'
             )
-    if sum(counts.values()) > MAX_SEATS:
-        reading.errors.append(
-            f"The order asks for {sum(counts.values())} musicians; one order can seat at most {MAX_SEATS}."
-        )
+    total = sum(counts.values())
+    if total > MAX_SEATS:
+        reading.errors.append(f"The order asks for {total} musicians; one order can seat at most {MAX_SEATS}.")
         return reading
     reading.seats = [RequestedSeat(slug, count) for slug, count in counts.items()]
     return reading
