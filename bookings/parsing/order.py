@@ -23,6 +23,8 @@ NO_INSTRUMENTS = 'No instruments found: add a line like "Instruments: drums, bas
 NO_TIMES = 'No candidate times found: add lines like "Saturday, December 5, 2026, 2-5pm".'
 NO_LENGTH = 'No session length found; add a line like "Session length: 3 hours".'
 
+_BODY_FROM = re.compile(r"^\W{0,2}from\W{0,2}:\W{0,2}", re.IGNORECASE)
+_BODY_HEADER = re.compile(r"^\W{0,2}(?:subject|sent|date|to)\W{0,2}:", re.IGNORECASE)
 _REPLY_PREFIXES = re.compile(r"^(?:\s*(?:re|fwd?|aw|wg)\s*:\s*)+", re.IGNORECASE)
 
 
@@ -80,17 +82,35 @@ def parse_order(
 
 def _read_body(subject: str, body_plain: str, body_html: str, problems: _Problems) -> LabelledText:
     """The labelled lines of the plain body if it has any, else of the HTML body."""
-    plain_lines, plain_warnings = email_lines(clean_text(body_plain, keep_tabs=True))
-    chosen, warnings = read_labels(plain_lines), plain_warnings
+    plain_text = clean_text(body_plain, keep_tabs=True)
+    plain_lines, plain_warnings = email_lines(plain_text)
+    chosen, warnings, source = read_labels(plain_lines), plain_warnings, plain_text
     if not chosen.values and body_html.strip():
         html_lines, markup_warnings = read_html(clean_text(body_html, MAX_HTML_CHARS, keep_tabs=True))
-        lines, html_warnings = email_lines(clean_text("\n".join(html_lines), keep_tabs=True))
+        html_text = clean_text("\n".join(html_lines), keep_tabs=True)
+        lines, html_warnings = email_lines(html_text)
         from_html = read_labels(lines)
         if from_html.values or not any(plain_lines):
-            chosen, warnings = from_html, markup_warnings + html_warnings
+            chosen, warnings, source = from_html, markup_warnings + html_warnings, html_text
     problems.warnings.extend(warnings + chosen.warnings)
+    _add_body_sender(chosen, source)
     add_subject(chosen, _REPLY_PREFIXES.sub("", clean_text(subject, 1_000)).strip())
     return chosen
+
+
+def _add_body_sender(labelled: LabelledText, text: str) -> None:
+    """Contact Form 7's default mail starts `From: Jane Doe <jane@example.com>`, then `Subject: …`.
+
+    That block is dropped with other header blocks (a forward's `Date:` must not read as
+    a time), but its sender is the client who filled in the form: it names the client
+    when the order itself has neither a name nor an email.
+    """
+    if "client" in labelled.values or "email" in labelled.values:
+        return
+    first, second = ([line.strip() for line in text.strip().splitlines()[:2]] + ["", ""])[:2]
+    if _BODY_FROM.match(first) and _BODY_HEADER.match(second):
+        labelled.values["client"] = [_BODY_FROM.sub("", first).strip()]
+        labelled.written_labels["client"] = "From"
 
 
 def _email_zone(labelled: LabelledText, default_zone: str, problems: _Problems) -> str:

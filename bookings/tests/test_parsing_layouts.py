@@ -273,3 +273,21 @@ def test_it_ends_the_notes_at_a_known_other_form_field():
     body = order_with_times("Dec 5, 2026 2-5pm") + "\nNotes: Bring a capo.\nPhone: 555-0100"
 
     assert parse(body).notes == "Bring a capo."
+
+
+def test_it_takes_the_client_from_a_contact_form_7_from_line():
+    body = "From: Jane Doe <jane@example.com>\nSubject: Booking\n\nMessage Body:\n"
+    body += order_with_times("Dec 5, 2026 2-5pm")
+
+    order = parse(body)
+
+    assert (order.client_name, order.client_email) == ("Jane Doe", "jane@example.com")
+
+
+def test_it_prefers_the_orders_own_client_to_a_from_line():
+    body = "From: WordPress <wordpress@example.com>\nSubject: New entry\n\nName: Jane Doe\n"
+    body += order_with_times("Dec 5, 2026 2-5pm")
+
+    order = parse(body)
+
+    assert (order.client_name, order.client_email) == ("Jane Doe", "")
