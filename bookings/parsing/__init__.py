@@ -35,7 +35,8 @@ example in docs/email-formats.md, and whole emails in bookings/tests/corpus/):
 - label notes and required-stars ("Your name *", "Instruments (list all)",
   "Available times (Eastern)": a zone in the times label's note is the email's zone);
 - First name + Last name; separate Date and Time fields; days joined by commas or
-  semicolons on one line;
+  semicolons on one line; Contact Form 7's default `From: Jane <jane@…>` first line names
+  the client when the order does not;
 - fields the order does not use (Phone, Company, …), form footers, sign-offs and
   signatures end the field before them and are not read.
 
