@@ -164,9 +164,9 @@ def _month_and_day(match: re.Match[str], order: NumericOrder) -> tuple[int, int,
         return month, day, None
     if order.day_first:
         month, day = day, month
-    note = f'"{match.group(0)}" was read as {day} {MONTH_NAMES[month - 1]}' if order.day_first else None
-    note = (note or f'"{match.group(0)}" was read as {MONTH_NAMES[month - 1]} {day}') if order.warn else None
-    return month, day, note
+    # Said the way the reading was made: "5 December" when read day first, "May 12" if not.
+    shown = f"{day} {MONTH_NAMES[month - 1]}" if order.day_first else f"{MONTH_NAMES[month - 1]} {day}"
+    return month, day, (f'"{match.group(0)}" was read as {shown}' if order.warn else None)
 
 
 def _date_from(match: re.Match[str], month: int, day: int, today: date) -> date:

@@ -32,7 +32,8 @@ MAX_SOURCE_CHARS = 500
 # window becomes sessions the planner must check against every musician.
 MAX_WINDOWS = 50
 MAX_TIME_LINES = 200
-# Zones whose clients write `12/5` month first (UTC is the property tests' neutral zone).
+# Zones whose clients write `12/5` month first. UTC names no country, so the studio's
+# own (US) habit applies to it.
 _MONTH_FIRST_AREAS = ("America/", "US/", "Canada/", "Pacific/Honolulu", "UTC")
 
 _DASHES = str.maketrans({"–": "-", "—": "-", "−": "-", "‐": "-", "‑": "-", "~": "-"})
