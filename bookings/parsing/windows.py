@@ -31,6 +31,9 @@ MAX_SOURCE_CHARS = 500
 # An order offers a handful of times; more than this is a paste gone wrong, and each
 # window becomes sessions the planner must check against every musician.
 MAX_WINDOWS = 50
+# The planner cuts each window into back-to-back sessions; 15-minute sessions in 50 long
+# windows would be thousands of candidate times.
+MAX_SESSIONS = 200
 MAX_TIME_LINES = 200
 # Zones whose clients write `12/5` month first. UTC names no country, so the studio's
 # own (US) habit applies to it.
@@ -89,7 +92,26 @@ def read_windows(lines: list[str], context: TimeContext) -> WindowReading:
             f"The email offers {len(reading.windows)} times; only the first {MAX_WINDOWS} were used."
         )
         reading.windows = reading.windows[:MAX_WINDOWS]
+    if context.session_minutes:
+        _cap_sessions(reading, context.session_minutes)
     return reading
+
+
+def _cap_sessions(reading: WindowReading, session_minutes: int) -> None:
+    """Keep the earliest windows whose sessions add up to at most MAX_SESSIONS."""
+    session = timedelta(minutes=session_minutes)
+    counts = [(window.ends_at - window.starts_at) // session for window in reading.windows]
+    if sum(counts) <= MAX_SESSIONS:
+        return
+    kept, total = 0, 0
+    while kept < len(counts) and total + counts[kept] <= MAX_SESSIONS:
+        total += counts[kept]
+        kept += 1
+    reading.warnings.append(
+        f"The times hold {sum(counts)} sessions of {describe_minutes(session_minutes)}; only the first "
+        f"{kept} times ({total} sessions) were used, as one order can offer at most {MAX_SESSIONS}."
+    )
+    reading.windows = reading.windows[:kept]
 
 
 def _time_lines(lines: list[str]) -> list[str]:

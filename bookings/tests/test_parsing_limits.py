@@ -11,7 +11,7 @@ from bookings.parsing import OrderParseError
 from bookings.parsing.markup import HTML_TOO_LONG_WARNING, MAX_HTML_LINES, MAX_HTML_TAGS, read_html
 from bookings.parsing.result import MAX_ERROR_CHARS, MAX_ERRORS
 from bookings.parsing.seats import MAX_ITEMS, MAX_SEATS
-from bookings.parsing.windows import MAX_WINDOWS
+from bookings.parsing.windows import MAX_SESSIONS, MAX_WINDOWS
 from bookings.tests.parsing_support import order_with_instruments, order_with_times, parse
 
 NORMAL_HTML_EMAIL = (Path(__file__).parent / "corpus" / "gravity_forms_all_fields.html").read_text()
@@ -106,6 +106,19 @@ def test_it_uses_at_most_the_window_limit_and_says_so():
     assert len(order.windows) == MAX_WINDOWS
     assert order.windows[0].source_line == "Dec 1, 2026 1-4pm"
     assert f"The email offers 60 times; only the first {MAX_WINDOWS} were used." in order.warnings
+
+
+def test_it_offers_at_most_the_session_limit():
+    # Each window holds 48 quarter-hour sessions: four of them fit in the limit, not five.
+    lines = [f"Dec {day}, 2026 8am-8pm" for day in range(1, 11)]
+
+    order = parse(order_with_times(*lines, length="15 minutes"))
+
+    assert len(order.windows) == 4
+    assert (
+        "The times hold 480 sessions of 15 minutes; only the first 4 times (192 sessions) were used, "
+        f"as one order can offer at most {MAX_SESSIONS}." in order.warnings
+    )
 
 
 def test_it_caps_the_number_of_errors_and_says_how_many_more():
