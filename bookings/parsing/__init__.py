@@ -79,7 +79,8 @@ session length, and no usable time. A bad time line is an error only when no oth
 gives a usable window; otherwise it is a warning and the booking goes ahead with the good
 times. A line that is not understood is quoted back exactly.
 
-Limits: at most `result.MAX_ERRORS` errors of `result.MAX_ERROR_CHARS` characters,
+Limits: at most `result.MAX_ERRORS` errors and `result.MAX_WARNINGS` warnings of
+`result.MAX_ERROR_CHARS` characters,
 `windows.MAX_WINDOWS` windows holding at most `windows.MAX_SESSIONS` sessions (the
 earliest, with a warning), and a bounded amount of
 HTML (`markup.MAX_HTML_CHARS`, `MAX_HTML_TAGS`), read in one linear pass.

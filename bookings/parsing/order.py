@@ -13,7 +13,7 @@ from .fields import read_fields
 from .instruments import InstrumentCatalog
 from .labels import LabelledText, add_subject, read_labels
 from .markup import MAX_HTML_CHARS, read_html
-from .result import OrderParseError, ParsedOrder, Window
+from .result import MAX_WARNINGS, OrderParseError, ParsedOrder, Window, capped_messages
 from .seats import read_seats
 from .text import clean_text, email_lines
 from .windows import TimeContext, read_windows, unknown_zone_error
@@ -76,7 +76,7 @@ def parse_order(
         video_url=fields.video_url,
         other_links=tuple(fields.other_links),
         notes="\n".join(filter(None, [fields.notes, *seats.instrument_notes])),
-        warnings=tuple(dict.fromkeys(problems.warnings)),
+        warnings=tuple(capped_messages(problems.warnings, MAX_WARNINGS, "warnings")),
     )
 
 

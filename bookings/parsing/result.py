@@ -57,9 +57,11 @@ def _window_json(window: Window) -> dict[str, str]:
 
 
 # The errors are stored with the email and sent back in the webhook's response: an email
-# naming thousands of unknown instruments once made a 12 MB response.
+# naming thousands of unknown instruments once made a 12 MB response. Warnings are
+# stored and shown the same way, so they have the same bounds.
 MAX_ERRORS = 20
 MAX_ERROR_CHARS = 300
+MAX_WARNINGS = 20
 
 
 class OrderParseError(Exception):
@@ -70,13 +72,18 @@ class OrderParseError(Exception):
     """
 
     def __init__(self, errors: Sequence[str]) -> None:
-        unique = [_shortened(error) for error in dict.fromkeys(errors)]
-        if len(unique) > MAX_ERRORS:
-            hidden = len(unique) - (MAX_ERRORS - 1)
-            unique = [*unique[: MAX_ERRORS - 1], f"…and {hidden} more problems like these."]
-        self.errors = unique
+        self.errors = capped_messages(errors, MAX_ERRORS, "problems")
         super().__init__(" ".join(self.errors))
 
 
-def _shortened(error: str) -> str:
-    return error if len(error) <= MAX_ERROR_CHARS else error[: MAX_ERROR_CHARS - 1] + "…"
+def capped_messages(messages: Sequence[str], limit: int, kind: str) -> list[str]:
+    """Each message once, at most MAX_ERROR_CHARS long; past `limit`, the last says how many more."""
+    unique = [_shortened(message) for message in dict.fromkeys(messages)]
+    if len(unique) <= limit:
+        return unique
+    hidden = len(unique) - (limit - 1)
+    return [*unique[: limit - 1], f"…and {hidden} more {kind} like these."]
+
+
+def _shortened(message: str) -> str:
+    return message if len(message) <= MAX_ERROR_CHARS else message[: MAX_ERROR_CHARS - 1] + "…"

@@ -9,7 +9,7 @@ import pytest
 
 from bookings.parsing import OrderParseError
 from bookings.parsing.markup import HTML_TOO_LONG_WARNING, MAX_HTML_LINES, MAX_HTML_TAGS, read_html
-from bookings.parsing.result import MAX_ERROR_CHARS, MAX_ERRORS
+from bookings.parsing.result import MAX_ERROR_CHARS, MAX_ERRORS, MAX_WARNINGS
 from bookings.parsing.seats import MAX_ITEMS, MAX_SEATS
 from bookings.parsing.windows import MAX_SESSIONS, MAX_WINDOWS
 from bookings.tests.parsing_support import order_with_instruments, order_with_times, parse
@@ -142,6 +142,15 @@ def test_it_keeps_the_error_response_small_whatever_the_email():
         parse(body)
 
     assert len(json.dumps(raised.value.errors)) < MAX_ERRORS * (MAX_ERROR_CHARS + 10)
+
+
+def test_it_caps_the_number_of_warnings_too():
+    lines = ["Dec 5, 2026 2-5pm", *(f"nonsense line {number}" for number in range(40))]
+
+    order = parse(order_with_times(*lines))
+
+    assert len(order.warnings) == MAX_WARNINGS
+    assert order.warnings[-1].startswith("…and ") and order.warnings[-1].endswith(" more warnings like these.")
 
 
 def test_it_shortens_a_long_error():
