@@ -323,6 +323,7 @@ class _FieldReader:
         self.found = found
         self.name: str | None = None  # the field taking continuation lines, if any
         self.questions: set[str] = set()  # fields whose label so far is a question
+        self.after_rule = False  # the line before was a rule ("=====")
         self.after_blank = False
 
     def start(self, name: str, written: str, value: str) -> None:
@@ -353,16 +354,24 @@ class _FieldReader:
         self.after_blank = False
 
     def read(self, line: str) -> None:
+        after_rule, self.after_rule = self.after_rule, bool(_RULE.match(line.strip()))
         label = match_label(line)
+        if label and not label[2] and after_rule:
+            label = None  # "=====" / "Session" / "=====" is a heading, not the session label
         in_notes = self.name == "notes"
         # In the notes, a question about a field already given is the client's prose
         # ("Could we also do a second take of the song?"), not the next form question.
         if label and not (in_notes and is_question(label[1]) and label[0] in self.found.values):
             self.start(*label)
+        elif self._underlines_label(line):
+            return  # "Instruments" then "-----------" then the value: some plugins underline labels
         elif ends_any_field(line) or (not in_notes and looks_like_a_label(line)):
             self.name = None
         else:
             self.continue_with(line)
+
+    def _underlines_label(self, line: str) -> bool:
+        return bool(self.name and not self.found.values[self.name] and _RULE.match(line.strip()))
 
     def continue_with(self, line: str) -> None:
         if self.name is None:
