@@ -342,7 +342,7 @@ class _FieldReader:
             self.found.values[name] += [value] if value else []
             self.name, self.after_blank = name, False
             return
-        if name in self.found.values:
+        if self.found.values.get(name):
             self.found.warnings.append(f'The label "{written}" appears more than once; the first was used.')
             self.name = None
             return

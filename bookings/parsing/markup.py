@@ -10,8 +10,8 @@ and link targets.
 Form plugins lay their fields out as tables (Jotform: label and value side by side;
 Gravity Forms and WPForms: a bold label row, then a value row) or definition lists. So
 cells on one row are joined by a tab, which the label reader takes as a separator, and
-a line that is wholly bold (or a `<dt>`/`<th>`) ends in a colon, so that it reads as a
-label whose value is on the next line.
+a line that is wholly bold (or a `<dt>`, `<th>` or heading) ends in a colon, so that it
+reads as a label whose value is on the next line. `<hr>` becomes a line of dashes.
 """
 
 import re
@@ -33,8 +33,11 @@ _BLOCK_TAGS = frozenset(
     | {"nav", "ol", "p", "pre", "section", "table", "tbody", "tfoot", "thead", "tr", "ul"}
 )
 _HIDDEN_TAGS = frozenset({"script", "style", "head", "title", "template", "noscript", "xml"})
-# Text inside these reads as a label when it fills its line.
-_LABEL_TAGS = frozenset({"b", "strong", "th", "dt"})
+# Text inside these reads as a label when it fills its line (a heading ends the field
+# before it, like any label the order does not use).
+_LABEL_TAGS = frozenset({"b", "strong", "th", "dt", "h1", "h2", "h3", "h4", "h5", "h6"})
+# A horizontal rule is drawn as one, so the line reader sees where a footer starts.
+HR_LINE = "-----"
 _CELL_TAGS = frozenset({"td", "th"})
 _MARKUP_START = re.compile(r"<[a-zA-Z/!?]")
 _TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9:-]{0,30})")
@@ -123,6 +126,9 @@ class _TextCollector:
     def start_tag(self, tag: str, attributes: str) -> None:
         if tag == "br":
             self._end_line(keep_empty=True)
+        elif tag == "hr":
+            self._end_line(keep_empty=False)
+            self.lines.append(HR_LINE)
         elif tag in _BLOCK_TAGS:
             self._end_line(keep_empty=False)
             self.pre_depth += tag == "pre"

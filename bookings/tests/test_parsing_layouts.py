@@ -108,6 +108,7 @@ def test_it_joins_a_date_field_and_a_time_field():
         ("<p><b>Jane</b> Doe</p>", "Jane Doe"),
         ("<p>Notes: a < b and 1<3</p>", "Notes: a < b and 1<3"),
         ("<p>kept</p><a href='x", "kept"),
+        ("<h2>Session</h2><p>Song: Blue Moon</p><hr><p>Footer</p>", "Session:\nSong: Blue Moon\n-----\nFooter"),
     ],
 )
 def test_it_turns_form_tables_and_bold_labels_into_label_lines(html, text):
@@ -291,3 +292,13 @@ def test_it_prefers_the_orders_own_client_to_a_from_line():
     order = parse(body)
 
     assert (order.client_name, order.client_email) == ("Jane Doe", "")
+
+
+def test_it_lets_a_later_label_fill_a_field_an_empty_one_left_open():
+    # "<h2>Session</h2>" is a heading that reads as the bare "Session" label.
+    body = "Session\nInstruments: drums\nSession length: 2 hours\nTimes: Dec 5, 2026 2-5pm"
+
+    order = parse(body)
+
+    assert order.session_minutes == 120
+    assert not [warning for warning in order.warnings if "more than once" in warning]
