@@ -264,11 +264,21 @@ def is_other_label(line: str) -> bool:
     return ends_any_field(line) or looks_like_a_label(line)
 
 
-def ends_any_field(line: str) -> bool:
+def ends_any_field(line: str, *, in_notes: bool = False) -> bool:
+    """A footer, a rule, a sign-off or a known other form field.
+
+    The notes are free text, so there a sign-off ("Thanks!") stays, and another form
+    field ends them only when it is plainly a label ("Phone: 555-0100", "--- Consent ---"),
+    not a bare word that happens to name one.
+    """
     stripped = strip_bullet(line)
-    if _FOOTER.match(stripped) or _SIGN_OFF.match(stripped) or _RULE.match(line.strip()):
+    if _FOOTER.match(stripped) or _RULE.match(line.strip()):
         return True
-    match = _LABEL_LINE.match(stripped) or _BARE_LABEL.match(stripped)
+    if _SIGN_OFF.match(stripped):
+        return not in_notes
+    match = _LABEL_LINE.match(stripped)
+    if match is None and (not in_notes or stripped.startswith(("---", "=="))):
+        match = _BARE_LABEL.match(stripped)
     return bool(match and _key(_NOTE.sub(" ", match.group(1))) in _OTHER_KEYS)
 
 
@@ -359,13 +369,14 @@ class _FieldReader:
         if label and not label[2] and after_rule:
             label = None  # "=====" / "Session" / "=====" is a heading, not the session label
         in_notes = self.name == "notes"
-        # In the notes, a question about a field already given is the client's prose
-        # ("Could we also do a second take of the song?"), not the next form question.
-        if label and not (in_notes and is_question(label[1]) and label[0] in self.found.values):
+        # In the notes, a question or a bare word naming a field already given is the
+        # client's prose ("Could we do a second take of the song?", "Link"), not a label.
+        weak = label is not None and (is_question(label[1]) or not _LABEL_LINE.match(strip_bullet(line)))
+        if label and not (in_notes and weak and label[0] in self.found.values):
             self.start(*label)
         elif self._underlines_label(line):
             return  # "Instruments" then "-----------" then the value: some plugins underline labels
-        elif ends_any_field(line) or (not in_notes and looks_like_a_label(line)):
+        elif ends_any_field(line, in_notes=in_notes) or (not in_notes and looks_like_a_label(line)):
             self.name = None
         else:
             self.continue_with(line)

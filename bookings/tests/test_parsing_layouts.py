@@ -267,7 +267,23 @@ def test_it_keeps_prose_that_looks_like_a_label_in_the_notes():
         "\nSong: Blue Moon\nNotes: The plan.\nThings to bring:\nCould we do a second take of the song?\nThanks,\nJane"
     )
 
-    assert parse(body).notes == "The plan.\nThings to bring:\nCould we do a second take of the song?"
+    assert parse(body).notes == "The plan.\nThings to bring:\nCould we do a second take of the song?\nThanks,\nJane"
+
+
+def test_it_keeps_a_word_naming_a_field_already_given_in_the_notes():
+    body = order_with_times("Dec 5, 2026 2-5pm") + "\nOther links:\nNotes: Bring a capo.\nLink\nConsent"
+
+    assert parse(body).notes == "Bring a capo.\nLink\nConsent"
+
+
+def test_it_ends_a_list_at_a_sign_off():
+    order = parse(order_with_times("Dec 5, 2026 2-5pm", "Thanks,", "Jane"))
+
+    assert order.warnings == (
+        'No client name found; add a line like "Client name: Jane Doe".',
+        'No client email found; add a line like "Client email: jane@example.com".',
+        'No song title found; add a line like "Song: Fly Me to the Moon".',
+    )
 
 
 def test_it_ends_the_notes_at_a_known_other_form_field():
