@@ -272,8 +272,11 @@ def ends_any_field(line: str, *, in_notes: bool = False) -> bool:
     not a bare word that happens to name one.
     """
     stripped = strip_bullet(line)
-    if _FOOTER.match(stripped) or _RULE.match(line.strip()):
+    if _RULE.match(line.strip()):
         return True
+    if _FOOTER.match(stripped):
+        # "Sent from the road, sorry for typos" can be a note; a footer names its site.
+        return not in_notes or "://" in stripped or stripped.startswith("(")
     if _SIGN_OFF.match(stripped):
         return not in_notes
     match = _LABEL_LINE.match(stripped)

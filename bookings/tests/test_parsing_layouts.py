@@ -318,3 +318,18 @@ def test_it_lets_a_later_label_fill_a_field_an_empty_one_left_open():
 
     assert order.session_minutes == 120
     assert not [warning for warning in order.warnings if "more than once" in warning]
+
+
+@pytest.mark.parametrize(
+    ("after_notes", "notes"),
+    [
+        ("Sent from Custom Tracks https://custom-tracks.com", "Bring a capo."),
+        ("(Submitted via https://custom-tracks.com/book)", "Bring a capo."),
+        ("-----", "Bring a capo."),
+        ("Sent from the road, sorry for typos", "Bring a capo.\nSent from the road, sorry for typos"),
+    ],
+)
+def test_it_ends_the_notes_at_a_form_footer_but_not_at_prose(after_notes, notes):
+    body = order_with_times("Dec 5, 2026 2-5pm") + f"\nNotes: Bring a capo.\n{after_notes}"
+
+    assert parse(body).notes == notes
