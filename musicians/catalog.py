@@ -58,6 +58,10 @@ class InstrumentCatalog:
             return None
         return next((self._slugs[k] for k in _singular_and_plural_keys(key) if k in self._slugs), None)
 
+    def display_name(self, slug: str) -> str:
+        """The name the studio uses for `slug`, in lower case, for messages ("electric bass")."""
+        return next((name.lower() for name, named in self._names.items() if named == slug), slug)
+
     def known_names(self) -> list[str]:
         """Display names, sorted, for telling a client what they can ask for."""
         return sorted(self._names, key=str.casefold)

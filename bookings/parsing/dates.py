@@ -1,7 +1,8 @@
 """Calendar dates as clients write them: `Saturday, December 5, 2026`, `12/5`, `2026-12-05`."""
 
 import re
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 MONTH_NAMES = (
     "January",
@@ -26,10 +27,18 @@ _MONTH = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
 )
 # Most specific first; each expects lower-case text.
-_DATE_PATTERNS = (
-    re.compile(r"\b(?P<year>\d{4})[-/](?P<month>\d{1,2})[-/](?P<day>\d{1,2})\b"),
+_ISO_DATE = re.compile(r"\b(?P<year>\d{4})[-/](?P<month>\d{1,2})[-/](?P<day>\d{1,2})\b")
+# `25.12.2026` is written day first wherever dots are used.
+_DOTTED_DATE = re.compile(r"\b(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})\b")
+# `12/5` is month first in the US and day first almost everywhere else: see `NumericOrder`.
+_NUMERIC_DATES = (
     re.compile(r"\b(?P<month>\d{1,2})-(?P<day>\d{1,2})-(?P<year>\d{4})\b"),
     re.compile(r"\b(?P<month>\d{1,2})/(?P<day>\d{1,2})(?:/(?P<year>\d{4}|\d{2}))?\b"),
+)
+_DATE_PATTERNS = (
+    _ISO_DATE,
+    _DOTTED_DATE,
+    *_NUMERIC_DATES,
     re.compile(rf"\b(?P<day>\d{{1,2}}){_ORDINAL}(?:\s+of)?[\s,]+{_MONTH}(?:[\s,]+(?P<year>\d{{4}})\b)?"),
     re.compile(rf"\b{_MONTH}[\s,]*(?P<day>\d{{1,2}}){_ORDINAL}\b(?:[\s,]+(?P<year>\d{{4}})\b)?"),
 )
@@ -40,15 +49,57 @@ _WEEKDAY = re.compile(
 _WEEKDAY_INDEX = {name[:3].lower(): index for index, name in enumerate(WEEKDAY_NAMES)}
 
 
+_RELATIVE_DAY = re.compile(
+    r"\b(?:(?P<word>today|tonight|tomorrow|tmrw|day after tomorrow)"
+    r"|(?P<which>this|next|coming)\s+(?P<weekday>mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?)(?![a-z])"
+)
+
+
 class Unreadable(Exception):
     """This line cannot be read as a time."""
+
+
+@dataclass(frozen=True)
+class NumericOrder:
+    """How to read `5/12`: month first (the studio's US habit) unless the email shows otherwise.
+
+    `warn` is set when the other reading was just as likely (the email is in a zone
+    outside the Americas, or its other dates put the day first), so the reading chosen
+    is stated in a warning rather than guessed silently.
+    """
+
+    day_first: bool = False
+    warn: bool = False
+
+
+@dataclass(frozen=True)
+class DayReading:
+    day: date | None
+    rest: str  # the text without the date
+    note: str | None = None  # how an ambiguous date was read, for a warning
+
+
+def numeric_order(lines: list[str], *, zone_is_american: bool) -> NumericOrder:
+    """How this email writes `5/12`: as its other dates show (`25/12` is day first, `12/25`
+    month first), else as its zone's country does (month first in the Americas)."""
+    day_first = month_first = False
+    for line in lines:
+        for pattern in _NUMERIC_DATES:
+            for match in pattern.finditer(line):
+                first, second = int(match.group("month")), int(match.group("day"))
+                day_first |= first > 12 >= second
+                month_first |= second > 12 >= first
+    if day_first != month_first:
+        # The email has shown its habit; reading the rest that way is still worth saying.
+        return NumericOrder(day_first=day_first, warn=day_first or not zone_is_american)
+    return NumericOrder(day_first=not zone_is_american, warn=not zone_is_american)
 
 
 def describe_date(day: date) -> str:
     return f"{WEEKDAY_NAMES[day.weekday()]}, {MONTH_NAMES[day.month - 1]} {day.day}, {day.year}"
 
 
-def take_date(text: str, today: date) -> tuple[date | None, str]:
+def take_date(text: str, today: date, order: NumericOrder | None = None) -> DayReading:
     """The one date in lower-case `text` (None if there is none) and the text without it.
 
     A date without a year is its next occurrence on or after `today`. Raises Unreadable
@@ -56,20 +107,69 @@ def take_date(text: str, today: date) -> tuple[date | None, str]:
     """
     match = _first_date(text)
     if match is None:
-        return None, text
+        return DayReading(None, text)
     rest = text[: match.start()] + " " + text[match.end() :]
     if _first_date(rest):
         raise Unreadable("two dates on one line")
-    return _date_from(match, today), rest
+    month, day, note = _month_and_day(match, order or NumericOrder())
+    return DayReading(_date_from(match, month, day, today), rest, note)
+
+
+def take_relative_day(text: str, today: date) -> DayReading:
+    """`today`, `tomorrow`, `this Friday`, `next Friday` in lower-case `text`, as a date.
+
+    "This Friday" is the coming Friday (today, if today is one). "Next Friday" is read
+    as the first Friday after today, and the note says so: some clients mean the week after.
+    """
+    match = _RELATIVE_DAY.search(text)
+    if match is None:
+        return DayReading(None, text)
+    rest = text[: match.start()] + " " + text[match.end() :]
+    word = match.group("word")
+    if word:
+        offsets = {"today": 0, "tonight": 0, "tomorrow": 1, "tmrw": 1, "day after tomorrow": 2}
+        return DayReading(today + timedelta(days=offsets[word]), rest)
+    weekday = _WEEKDAY_INDEX[match.group("weekday")]
+    if match.group("which") == "next":
+        day = next_weekday(today + timedelta(days=1), weekday)
+        return DayReading(day, rest, f'"{match.group(0).strip()}" was read as {describe_date(day)}')
+    return DayReading(next_weekday(today, weekday), rest)
+
+
+def mentions_day(text: str) -> bool:
+    """Whether lower-case `text` names a day: a date, a weekday, or a day like "tomorrow"."""
+    return bool(_first_date(text) or _RELATIVE_DAY.search(text) or _WEEKDAY.search(text))
+
+
+def next_weekday(start: date, weekday: int) -> date:
+    """The first day on or after `start` that falls on `weekday` (0 = Monday)."""
+    return start + timedelta(days=(weekday - start.weekday()) % 7)
 
 
 def _first_date(text: str) -> re.Match[str] | None:
     return next((match for pattern in _DATE_PATTERNS if (match := pattern.search(text))), None)
 
 
-def _date_from(match: re.Match[str], today: date) -> date:
+def _month_and_day(match: re.Match[str], order: NumericOrder) -> tuple[int, int, str | None]:
+    """The month and day a date means, and a note when `5/12` could have meant either."""
     month_text, day = match.group("month"), int(match.group("day"))
-    month = int(month_text) if month_text.isdigit() else _month_number(month_text)
+    if not month_text.isdigit():
+        return _month_number(month_text), day, None
+    month = int(month_text)
+    if match.re not in _NUMERIC_DATES:
+        return month, day, None
+    if month > 12 >= day:  # 25/12 can only be day first
+        return day, month, None
+    if month == day or month > 12 or day > 12:
+        return month, day, None
+    if order.day_first:
+        month, day = day, month
+    # Said the way the reading was made: "5 December" when read day first, "May 12" if not.
+    shown = f"{day} {MONTH_NAMES[month - 1]}" if order.day_first else f"{MONTH_NAMES[month - 1]} {day}"
+    return month, day, (f'"{match.group(0)}" was read as {shown}' if order.warn else None)
+
+
+def _date_from(match: re.Match[str], month: int, day: int, today: date) -> date:
     year_text = match.group("year")
     if year_text is None:
         return _next_occurrence(month, day, today)

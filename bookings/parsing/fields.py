@@ -53,7 +53,8 @@ def find_email(text: str) -> str:
 
 
 def _read_client(labelled: LabelledText, fields: Fields) -> None:
-    name = labelled.first("client")
+    # Wix and Squarespace forms can split the name in two.
+    name = labelled.first("client") or " ".join(filter(None, (labelled.first("first"), labelled.first("last"))))
     written_email = labelled.first("email")
     fields.client_email = find_email(written_email)
     # "Client: Jane Doe <jane@example.com>" gives both.

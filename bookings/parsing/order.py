@@ -12,9 +12,10 @@ from .durations import length_error, read_minutes
 from .fields import read_fields
 from .instruments import InstrumentCatalog
 from .labels import LabelledText, add_subject, read_labels
-from .result import OrderParseError, ParsedOrder, Window
+from .markup import MAX_HTML_CHARS, read_html
+from .result import MAX_WARNINGS, OrderParseError, ParsedOrder, Window, capped_messages
 from .seats import read_seats
-from .text import MAX_HTML_CHARS, clean_text, email_lines, html_to_text
+from .text import clean_text, email_lines
 from .windows import TimeContext, read_windows, unknown_zone_error
 from .zones import iana_name, resolve_zone
 
@@ -22,6 +23,8 @@ NO_INSTRUMENTS = 'No instruments found: add a line like "Instruments: drums, bas
 NO_TIMES = 'No candidate times found: add lines like "Saturday, December 5, 2026, 2-5pm".'
 NO_LENGTH = 'No session length found; add a line like "Session length: 3 hours".'
 
+_BODY_FROM = re.compile(r"^\W{0,2}from\W{0,2}:\W{0,2}", re.IGNORECASE)
+_BODY_HEADER = re.compile(r"^\W{0,2}(?:subject|sent|date|to)\W{0,2}:", re.IGNORECASE)
 _REPLY_PREFIXES = re.compile(r"^(?:\s*(?:re|fwd?|aw|wg)\s*:\s*)+", re.IGNORECASE)
 
 
@@ -53,13 +56,14 @@ def parse_order(
     session_minutes = _session_minutes(labelled, problems)
     seats = read_seats(labelled.lines("instruments"), catalog)
     problems.errors.extend(seats.errors)
+    problems.warnings.extend(seats.warnings)
     if not seats.seats and not seats.errors:
         problems.errors.append(NO_INSTRUMENTS)
     windows = _windows(labelled, TimeContext(now, zone_name, session_minutes), problems)
     fields = read_fields(labelled)
     problems.warnings.extend(fields.warnings)
     if problems.errors:
-        raise OrderParseError(list(dict.fromkeys(problems.errors)))
+        raise OrderParseError(problems.errors)
     return ParsedOrder(
         client_name=fields.client_name,
         client_email=fields.client_email,
@@ -71,29 +75,50 @@ def parse_order(
         mp3_url=fields.mp3_url,
         video_url=fields.video_url,
         other_links=tuple(fields.other_links),
-        notes=fields.notes,
-        warnings=tuple(dict.fromkeys(problems.warnings)),
+        notes="\n".join(filter(None, [fields.notes, *seats.instrument_notes])),
+        warnings=tuple(capped_messages(problems.warnings, MAX_WARNINGS, "warnings")),
     )
 
 
 def _read_body(subject: str, body_plain: str, body_html: str, problems: _Problems) -> LabelledText:
     """The labelled lines of the plain body if it has any, else of the HTML body."""
-    plain_lines, plain_warnings = email_lines(clean_text(body_plain))
-    chosen, warnings = read_labels(plain_lines), plain_warnings
+    plain_text = clean_text(body_plain, keep_tabs=True)
+    plain_lines, plain_warnings = email_lines(plain_text)
+    chosen, warnings, source = read_labels(plain_lines), plain_warnings, plain_text
     if not chosen.values and body_html.strip():
-        html_text = clean_text(html_to_text(clean_text(body_html, MAX_HTML_CHARS)))
-        html_lines, html_warnings = email_lines(html_text)
-        from_html = read_labels(html_lines)
+        html_lines, markup_warnings = read_html(clean_text(body_html, MAX_HTML_CHARS, keep_tabs=True))
+        html_text = clean_text("\n".join(html_lines), keep_tabs=True)
+        lines, html_warnings = email_lines(html_text)
+        from_html = read_labels(lines)
         if from_html.values or not any(plain_lines):
-            chosen, warnings = from_html, html_warnings
+            chosen, warnings, source = from_html, markup_warnings + html_warnings, html_text
     problems.warnings.extend(warnings + chosen.warnings)
+    _add_body_sender(chosen, source)
     add_subject(chosen, _REPLY_PREFIXES.sub("", clean_text(subject, 1_000)).strip())
     return chosen
 
 
+def _add_body_sender(labelled: LabelledText, text: str) -> None:
+    """Contact Form 7's default mail starts `From: Jane Doe <jane@example.com>`, then `Subject: …`.
+
+    That block is dropped with other header blocks (a forward's `Date:` must not read as
+    a time), but its sender is the client who filled in the form: it names the client
+    when the order itself has neither a name nor an email.
+    """
+    if "client" in labelled.values or "email" in labelled.values:
+        return
+    first, second = ([line.strip() for line in text.strip().splitlines()[:2]] + ["", ""])[:2]
+    if _BODY_FROM.match(first) and _BODY_HEADER.match(second):
+        labelled.values["client"] = [_BODY_FROM.sub("", first).strip()]
+        labelled.written_labels["client"] = "From"
+
+
 def _email_zone(labelled: LabelledText, default_zone: str, problems: _Problems) -> str:
-    """The `Time zone:` line's zone, else the studio's."""
+    """The `Time zone:` line's zone, else one named by the times' label ("Times (Eastern)"), else the studio's."""
     written = labelled.first("zone")
+    times_note = labelled.label_notes.get("times", "")
+    if not written and times_note and resolve_zone(times_note):
+        written = times_note
     named = resolve_zone(written) if written else None
     if written and named is None:
         problems.errors.append(unknown_zone_error(written))

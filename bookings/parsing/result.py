@@ -56,9 +56,34 @@ def _window_json(window: Window) -> dict[str, str]:
     }
 
 
+# The errors are stored with the email and sent back in the webhook's response: an email
+# naming thousands of unknown instruments once made a 12 MB response. Warnings are
+# stored and shown the same way, so they have the same bounds.
+MAX_ERRORS = 20
+MAX_ERROR_CHARS = 300
+MAX_WARNINGS = 20
+
+
 class OrderParseError(Exception):
-    """The email cannot become a booking. `errors` holds every reason, each a sentence for the manager."""
+    """The email cannot become a booking. `errors` holds the reasons, each a sentence for the manager.
+
+    At most MAX_ERRORS reasons, each at most MAX_ERROR_CHARS long; past the limit the
+    last reason says how many more there were.
+    """
 
     def __init__(self, errors: Sequence[str]) -> None:
-        self.errors = list(errors)
+        self.errors = capped_messages(errors, MAX_ERRORS, "problems")
         super().__init__(" ".join(self.errors))
+
+
+def capped_messages(messages: Sequence[str], limit: int, kind: str) -> list[str]:
+    """Each message once, at most MAX_ERROR_CHARS long; past `limit`, the last says how many more."""
+    unique = [_shortened(message) for message in dict.fromkeys(messages)]
+    if len(unique) <= limit:
+        return unique
+    hidden = len(unique) - (limit - 1)
+    return [*unique[: limit - 1], f"…and {hidden} more {kind} like these."]
+
+
+def _shortened(message: str) -> str:
+    return message if len(message) <= MAX_ERROR_CHARS else message[: MAX_ERROR_CHARS - 1] + "…"

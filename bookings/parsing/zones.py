@@ -22,8 +22,10 @@ ZONE_WORDS: dict[str, str] = {
     **dict.fromkeys(("akst", "akdt", "alaska"), "America/Anchorage"),
     **dict.fromkeys(("hst", "hawaii"), "Pacific/Honolulu"),
     **dict.fromkeys(("utc", "gmt", "zulu"), "UTC"),
-    **dict.fromkeys(("bst", "london"), "Europe/London"),
-    **dict.fromkeys(("cet", "cest"), "Europe/Paris"),
+    **dict.fromkeys(("bst", "london", "uk", "british"), "Europe/London"),
+    **dict.fromkeys(("cet", "cest", "paris"), "Europe/Paris"),
+    "berlin": "Europe/Berlin",
+    "new york": NEW_YORK,
     **dict.fromkeys(("aest", "aedt"), "Australia/Sydney"),
     "jst": "Asia/Tokyo",
 }
@@ -34,7 +36,8 @@ _ZONE_PATTERN = re.compile(
     rf"\b(?P<iana>(?:{_AREAS})/[a-z0-9_+-]+(?:/[a-z0-9_+-]+)?"
     r"|(?-i:[A-Z][a-z]+(?:/[A-Z][A-Za-z0-9_+-]*){1,2}))"
     r"|\b(?P<offset>(?:utc|gmt)[+-]\d{1,2}(?::?\d{2})?)(?![\d:])"
-    r"|\b(?P<word>eastern|central|mountain|pacific|alaska|hawaii|london)(?:\s+(?:standard|daylight))?(?:\s+time)?\b"
+    r"|\b(?P<word>eastern|central|mountain|pacific|alaska|hawaii|london|uk|british|paris|berlin|new york)"
+    r"(?:\s+(?:standard|daylight|summer))?(?:\s+time)?\b"
     r"|\b(?P<abbr>[a-z]{2,5})\b",
     re.IGNORECASE,
 )

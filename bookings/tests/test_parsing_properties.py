@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bookings.parsing import OrderParseError, ParsedOrder, RequestedSeat
+from bookings.parsing.labels import is_other_label, match_label
 from bookings.tests.parsing_support import CANONICAL, NOW, parse
 from musicians.seed_data import ALIASES, INSTRUMENTS
 
@@ -110,6 +111,56 @@ FRAGMENTS = st.sampled_from(
         "---------- Forwarded message ---------",
         "From: a",
         "Date: b",
+        # The shapes of the corpus: form tables, definition lists, labels alone on their
+        # line, other separators, label notes, questions, the new day and time styles.
+        "<table>",
+        "<tr>",
+        "<td>",
+        "</td>",
+        "<th>",
+        "<dl>",
+        "<dt>",
+        "<dd>",
+        "<b>",
+        "</b>",
+        "<strong>",
+        "<br>",
+        "\t",
+        " = ",
+        " - ",
+        "--- ",
+        " ---",
+        "?",
+        " *",
+        "(Eastern)",
+        "(list all)",
+        "Your name *",
+        "What's your name?",
+        "When are you free?",
+        "Date:",
+        "Time:",
+        "Phone:",
+        "Thanks,",
+        "-- \n",
+        "Sent from my iPhone",
+        "14h30",
+        "9h",
+        "14:00-17:00",
+        "25/12/2026",
+        "5/12",
+        "25.12.2026",
+        "today",
+        "tomorrow",
+        "next Friday",
+        "this Sat",
+        "Friday",
+        "or",
+        ";",
+        "London time",
+        "Pacific time",
+        "Drums (brushes)",
+        "acoustic or electric guitar",
+        "20 violins",
     ]
 )
 SHUFFLED_ORDERS = st.lists(FRAGMENTS | st.text(max_size=3), max_size=60).map("".join)
@@ -265,3 +316,128 @@ def test_a_rendered_canonical_order_parses_back_to_its_fields(order_and_expected
 
 def test_the_canonical_order_parses_the_same_every_time():
     assert parse(CANONICAL) == parse(CANONICAL)
+
+
+# Round trip in the corpus's layouts: the same fields written as form builders lay them out.
+# A value that would itself read as a label ("Time", "Thanks") is not a fair value for
+# layouts that put values alone on their line, so such values are left out.
+LINE_SAFE_PROSE = PROSE.filter(lambda text: match_label(text) is None and not is_other_label(text))
+LAYOUTS = ["colon", "dash", "equals", "tab", "next line", "wpforms text", "jotform", "gravity", "dl", "bold next line"]
+LABELS = {
+    "client": "Name",
+    "email": "Email",
+    "song": "Song",
+    "instruments": "Instruments (list all)",
+    "length": "Session length",
+    "zone": "Time zone",
+    "times": "Available times",
+    "mp3": "MP3",
+    "video": "Video",
+    "links": "Other links",
+    "notes": "Notes",
+}
+
+
+def h_clock(minutes: int) -> str:
+    hour, minute = divmod(minutes, 60)
+    return f"{hour}h{minute:02d}" if minute else f"{hour}h"
+
+
+@st.composite
+def styled_time_lines(draw, session: int, zone: ZoneInfo, day_first: bool) -> tuple[str, datetime, datetime]:
+    """A time line in the styles people use outside the US too: 14h30, 24-hour, day before month."""
+    day = NOW.date() + timedelta(days=draw(st.integers(2, 400)))
+    start = draw(st.integers(6 * 4, 12 * 4)) * 15
+    end = start + session + draw(st.integers(0, 12)) * 15
+    style = draw(st.sampled_from(["12h", "24h", "h"]))
+    shown = h_clock if style == "h" else (lambda minutes: clock(minutes, style=style))
+    times = f"{shown(start)}-{shown(end)}"
+    dates = [_long_date(day), f"{day.day} {day:%B} {day.year}", day.isoformat()]
+    if day_first and day.day > 12:
+        dates.append(f"{day.day}/{day.month}/{day.year}")
+    elif not day_first:
+        dates.append(f"{day.month}/{day.day}/{day.year}")
+    line = f"{draw(st.sampled_from(dates))}, {times}"
+    midnight = datetime(day.year, day.month, day.day, tzinfo=zone)
+    return line, _utc(midnight, start), _utc(midnight, end)
+
+
+def render(layout: str, fields: dict[str, list[str]]) -> tuple[str, str]:
+    """(plain body, HTML body) of the fields in one layout; each field is its value lines."""
+    separator = {"colon": ": ", "dash": " - ", "equals": " = ", "tab": "\t"}.get(layout)
+    if separator:
+        return "\n".join(f"{LABELS[name]}{separator}" + "\n".join(lines) for name, lines in fields.items()), ""
+    if layout == "next line":
+        return "\n\n".join(f"{LABELS[name]}\n" + "\n".join(lines) for name, lines in fields.items()), ""
+    if layout == "wpforms text":
+        return "\n\n".join(f"--- {LABELS[name]} ---\n\n" + "\n".join(lines) for name, lines in fields.items()), ""
+    if layout == "jotform":
+        rows = (
+            f"<tr><td><b>{LABELS[name]}</b></td><td>{'<br>'.join(lines)}</td></tr>" for name, lines in fields.items()
+        )
+        return "", f"<table>{''.join(rows)}</table>"
+    if layout == "gravity":
+        rows = (
+            f"<tr bgcolor='#EAF2FA'><td colspan='2'><strong>{LABELS[name]}</strong></td></tr>"
+            f"<tr><td width='20'>&nbsp;</td><td>{'<br />'.join(lines)}</td></tr>"
+            for name, lines in fields.items()
+        )
+        return "", f"<table>{''.join(rows)}</table>"
+    if layout == "dl":
+        items = (
+            f"<dt>{LABELS[name]}</dt>" + "".join(f"<dd>{line}</dd>" for line in lines) for name, lines in fields.items()
+        )
+        return "", f"<dl>{''.join(items)}</dl>"
+    paragraphs = (f"<p><b>{LABELS[name]}</b><br>{'<br>'.join(lines)}</p>" for name, lines in fields.items())
+    return "", "".join(paragraphs)
+
+
+@st.composite
+def orders_in_layouts(draw) -> tuple[str, str, dict]:
+    layout = draw(st.sampled_from(LAYOUTS))
+    items, seats = draw(seat_items())
+    session = draw(st.integers(1, 32)) * 15
+    zone_written, zone_name = draw(st.sampled_from(ZONES))
+    day_first = draw(st.booleans())
+    times = draw(st.lists(styled_time_lines(session, ZoneInfo(zone_name), day_first), min_size=1, max_size=4))
+    links = list(dict.fromkeys(f"https://example.com/{word}" for word in draw(st.lists(WORDS, max_size=3))))
+    expected = {
+        "client_name": draw(LINE_SAFE_PROSE),
+        "client_email": f"{draw(WORDS).lower()}@example.com",
+        "song_title": draw(LINE_SAFE_PROSE),
+        "seats": seats,
+        "session_minutes": session,
+        "time_zone": zone_name,
+        "mp3_url": f"https://example.com/{draw(WORDS)}.mp3",
+        "video_url": f"https://youtu.be/{draw(WORDS)}",
+        "other_links": tuple(links),
+        "notes": "\n".join(draw(st.lists(LINE_SAFE_PROSE, min_size=1, max_size=3))),
+        "windows": sorted({(start, end) for _, start, end in times}),
+    }
+    fields = {
+        "client": [expected["client_name"]],
+        "email": [expected["client_email"]],
+        "song": [expected["song_title"]],
+        "instruments": [", ".join(items)],
+        "length": [f"{session} minutes"],
+        "zone": [zone_written],
+        "times": [line for line, _, _ in times],
+        "mp3": [expected["mp3_url"]],
+        "video": [expected["video_url"]],
+        **({"links": [", ".join(links)]} if links else {}),
+        "notes": expected["notes"].split("\n"),
+    }
+    plain, html = render(layout, fields)
+    return plain, html, expected
+
+
+@settings(deadline=500, max_examples=300)
+@given(orders_in_layouts())
+def test_an_order_in_any_corpus_layout_parses_back_to_its_fields(order_and_expected):
+    plain, html, expected = order_and_expected
+
+    order = parse(plain, body_html=html)
+
+    assert [(w.starts_at, w.ends_at) for w in order.windows] == expected.pop("windows")
+    assert {name: getattr(order, name) for name in expected} == expected
+    assert order.warnings == ()
