@@ -7,6 +7,7 @@ import socket
 import pytest
 
 from bookings.models import Booking
+from messaging.backends import SmsError, memory
 from messaging.models import Message
 from messaging.services import Sent, message_queue, message_send
 from workflow.celery import app
@@ -104,3 +105,18 @@ def test_an_email_stored_but_never_read_is_read_by_the_relay(clock):
     stored.refresh_from_db()
     assert stored.status == InboundEmail.Status.PARSED
     assert Booking.objects.get().inbound_email == stored
+
+
+def test_the_relay_leaves_a_text_in_its_backoff_alone_until_its_next_try_is_due(outbox, clock):
+    memory.failures.append(SmsError("HTTP 503", permanent=False))
+    message = message_queue(purpose=Message.Purpose.ALERT, to_phone="+12125550199", body="Later")
+    clock.shift(dt.timedelta(minutes=3))
+    retry = message_send(message_id=message.pk)
+    assert retry.outcome is Sent.RETRY
+
+    assert relay_stranded_work().texts == 0  # unclaimed, old enough, but its next try is not due
+    assert message_send(message_id=message.pk).outcome is Sent.SKIPPED  # nor would an early run try it
+    clock.shift(dt.timedelta(seconds=retry.retry_in))
+    assert relay_stranded_work().texts == 1
+    assert message_send(message_id=message.pk).outcome is Sent.SENT
+    assert Message.objects.get(pk=message.pk).attempts == 1

@@ -1,0 +1,82 @@
+"""A provider outage costs each text its own retries, however often the relay passes."""
+
+import datetime as dt
+
+import pytest
+
+from messaging import listeners
+from messaging.backends import SmsError, memory
+from messaging.models import Message
+from messaging.services import message_queue
+from musicians.tests.factories import MusicianFactory
+from workflow.celery import app
+from workflow.relay import relay_stranded_work
+from workflow.tests.virtual_worker import VirtualWorker
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def own_broker(monkeypatch, settings):
+    """A Redis database of this test's own, so the session's worker (if any) takes nothing from it."""
+    monkeypatch.setenv("CELERY_BROKER_URL", settings.CELERY_BROKER_URL.rsplit("/", 1)[0] + "/6")
+    app._pool, app.amqp._producer_pool = None, None
+    yield
+    monkeypatch.undo()
+    app._pool, app.amqp._producer_pool = None, None
+
+
+@pytest.fixture
+def worker(own_broker):
+    worker = VirtualWorker(app)
+    worker.purge()
+    yield worker
+    worker.purge()
+    worker.close()
+
+
+@pytest.fixture
+def provider_down(outbox):
+    """Every send fails with a passing error (Vonage answering 503), for as long as the test runs."""
+    memory.tried.clear()
+    memory.outage = SmsError("Vonage could not take the text just now (HTTP 503).", permanent=False)
+    yield memory.tried
+    memory.outage = None
+    memory.tried.clear()
+
+
+@pytest.fixture
+def failures_heard():
+    heard: list[tuple[int, bool]] = []
+
+    def listener(message: Message, gave_up: bool, now: dt.datetime) -> None:
+        heard.append((message.pk, gave_up))
+
+    listeners.registry.failures.append(listener)
+    yield heard
+    listeners.registry.failures.remove(listener)
+
+
+def test_it_makes_max_retries_plus_one_calls_in_a_half_hour_outage_with_the_relay_passing(
+    worker, provider_down, failures_heard, clock, settings, django_capture_on_commit_callbacks
+):
+    drew = MusicianFactory.create(name="Drew")
+    with django_capture_on_commit_callbacks(execute=True):  # queued on commit, as in production
+        text = message_queue(purpose=Message.Purpose.NOTICE, to_phone=drew.phone, body="Session moved", musician=drew)
+
+    for second in range(30 * 60):
+        if second % 60 == 0:
+            relay_stranded_work()  # Beat, every minute
+        worker.run_due()
+        clock.shift(dt.timedelta(seconds=1))
+
+    calls = [tried for tried in provider_down if tried.message_id == text.pk]
+    print(f"provider calls for the text: {len(calls)}; tasks run: {len(worker.ran)}")
+    assert len(calls) == settings.SMS_MAX_RETRIES + 1
+    text.refresh_from_db()
+    assert text.status == Message.Status.FAILED
+    assert text.attempts == settings.SMS_MAX_RETRIES + 1
+    assert failures_heard == [(text.pk, True)]
+    [alert] = Message.objects.filter(purpose=Message.Purpose.ALERT)
+    assert alert.to_phone == "+12125550199"
+    assert "a text to Drew (notice) failed" in alert.body
