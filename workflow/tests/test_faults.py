@@ -120,3 +120,13 @@ def test_the_relay_leaves_a_text_in_its_backoff_alone_until_its_next_try_is_due(
     assert relay_stranded_work().texts == 1
     assert message_send(message_id=message.pk).outcome is Sent.SENT
     assert Message.objects.get(pk=message.pk).attempts == 1
+
+
+def test_the_relay_queues_a_held_text_once_its_hold_is_over_and_not_before(outbox, clock):
+    eight = dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)
+    message_queue(purpose=Message.Purpose.REMINDER, to_phone="+15705550123", body="Held", send_after=eight)
+
+    clock.move_to(eight - dt.timedelta(seconds=1))
+    assert relay_stranded_work().texts == 0
+    clock.move_to(eight)
+    assert relay_stranded_work().texts == 1

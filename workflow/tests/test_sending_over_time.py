@@ -1,4 +1,8 @@
-"""A provider outage costs each text its own retries, however often the relay passes."""
+"""Texts over virtual hours, with the relay passing every minute and a worker that keeps Celery's times.
+
+A provider outage costs each text its own retries, however often the relay passes;
+a held text goes out by the first relay pass after its time, not before.
+"""
 
 import datetime as dt
 
@@ -80,3 +84,27 @@ def test_it_makes_max_retries_plus_one_calls_in_a_half_hour_outage_with_the_rela
     [alert] = Message.objects.filter(purpose=Message.Purpose.ALERT)
     assert alert.to_phone == "+12125550199"
     assert "a text to Drew (notice) failed" in alert.body
+
+
+def test_a_text_held_until_eight_goes_out_by_the_first_relay_pass_after_eight_and_not_before(
+    worker, outbox, clock, django_capture_on_commit_callbacks
+):
+    eight = dt.datetime.now(dt.UTC).replace(hour=8, minute=0, second=0)
+    clock.move_to(eight - dt.timedelta(minutes=30))  # queued at 07:30, held until 08:00
+    with django_capture_on_commit_callbacks(execute=True):
+        held = message_queue(
+            purpose=Message.Purpose.REMINDER, to_phone="+15705550123", body="Session at 10", send_after=eight
+        )
+    sent_at = None
+    while sent_at is None and dt.datetime.now(dt.UTC) < eight + dt.timedelta(minutes=5):
+        if dt.datetime.now(dt.UTC).second == 0:
+            relay_stranded_work()
+        worker.run_due()
+        if outbox:
+            sent_at = dt.datetime.now(dt.UTC)
+        clock.shift(dt.timedelta(seconds=1))
+
+    print(f"held until {eight:%H:%M}, sent at {sent_at:%H:%M:%S}")
+    assert [text.body for text in outbox] == ["Session at 10"]
+    assert eight <= sent_at <= eight + dt.timedelta(minutes=1)
+    assert Message.objects.get(pk=held.pk).status == Message.Status.SENT
