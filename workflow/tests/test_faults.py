@@ -130,3 +130,15 @@ def test_the_relay_queues_a_held_text_once_its_hold_is_over_and_not_before(outbo
     assert relay_stranded_work().texts == 0
     clock.move_to(eight)
     assert relay_stranded_work().texts == 1
+
+
+def test_the_relay_leaves_a_maybe_sent_text_alone_while_its_receipt_may_still_come(outbox, clock, settings):
+    memory.failures.append(SmsError("Vonage's answer was lost", permanent=False, maybe_sent=True))
+    message = message_queue(purpose=Message.Purpose.ALERT, to_phone="+12125550199", body="Once?")
+    clock.shift(dt.timedelta(minutes=3))
+    assert message_send(message_id=message.pk).outcome is Sent.RETRY
+
+    clock.shift(dt.timedelta(seconds=settings.SMS_RECEIPT_WAIT_SECONDS - 1))
+    assert relay_stranded_work().texts == 0
+    clock.shift(dt.timedelta(seconds=1))
+    assert relay_stranded_work().texts == 1  # no receipt came: tried again
