@@ -22,4 +22,5 @@ def test_a_send_cut_short_by_the_soft_limit_releases_its_claim_and_counts_the_tr
     text.refresh_from_db()
     assert (text.status, text.send_started_at, text.attempts) == (Message.Status.QUEUED, None, 1)
     assert "CELERY_TASK_SOFT_TIME_LIMIT" in text.error
+    assert text.next_try_at is not None
     assert 12 <= (text.next_try_at - timezone.now()).total_seconds() <= 18  # the first backoff

@@ -104,6 +104,7 @@ def test_a_text_held_until_eight_goes_out_by_the_first_relay_pass_after_eight_an
             sent_at = dt.datetime.now(dt.UTC)
         clock.shift(dt.timedelta(seconds=1))
 
+    assert sent_at is not None, "not sent within five minutes of its hold"
     print(f"held until {eight:%H:%M}, sent at {sent_at:%H:%M:%S}")
     assert [text.body for text in outbox] == ["Session at 10"]
     assert eight <= sent_at <= eight + dt.timedelta(minutes=1)
