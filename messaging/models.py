@@ -5,7 +5,30 @@ Messaging is the transport and knows nothing of bookings: what a text is *about*
 on its own rows (bookings.Offer, bookings.BookingText), pointing down at the Message.
 """
 
+import datetime as dt
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
+
+
+class MessageQuerySet(models.QuerySet["Message"]):
+    def ready_to_send(self, now: dt.datetime) -> "MessageQuerySet":
+        """Queued texts a run of the send task may take now.
+
+        Not claimed by a live run (a claim older than SEND_CLAIM_LEASE_SECONDS
+        belonged to a worker that died mid-send), not held (`send_after`), and not
+        waiting for its next try (`next_try_at`: a backoff, or a receipt for a try
+        whose answer was lost). The send task's claim and the relay both go by this,
+        so neither can start a try the row says is not due.
+        """
+        stale = now - dt.timedelta(seconds=settings.SEND_CLAIM_LEASE_SECONDS)
+        return self.filter(
+            Q(send_started_at__isnull=True) | Q(send_started_at__lt=stale),
+            Q(send_after__isnull=True) | Q(send_after__lte=now),
+            Q(next_try_at__isnull=True) | Q(next_try_at__lte=now),
+            status=Message.Status.QUEUED,
+        )
 
 
 class Message(models.Model):
@@ -39,9 +62,23 @@ class Message(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     send_started_at = models.DateTimeField(null=True, blank=True, help_text="Claimed by a worker.")
-    attempts = models.PositiveSmallIntegerField(default=0, help_text="Tries that failed and were retried.")
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Tries that did not send it. The retries count from here, not from Celery's counter."
+    )
+    next_try_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="No try before this: a backoff, or the wait for a receipt."
+    )
+    send_after = models.DateTimeField(null=True, blank=True, db_index=True, help_text="Held: not sent before this.")
+    outcome_unknown_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="A try reached Vonage but its answer was lost: maybe sent. Not tried again before a receipt "
+        "has had SMS_RECEIPT_WAIT_SECONDS to come.",
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MessageQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -24,7 +24,8 @@ def receipt_record(
     """Record a receipt on its text; None for a text we never sent (still answered 2xx).
 
     A long text goes out in parts and each part has its own receipt and id; all
-    carry our client-ref (the Message id), so that is matched first. A text that
+    carry our client-ref (the Message id), so that is matched first, also for a
+    text whose send has no answer yet or lost it (maybe sent). A text that
     did not arrive is reported to its sender once (messaging.listeners), after
     the receipt is stored; a carrier opt-out opts the musician out.
     """
@@ -36,6 +37,13 @@ def receipt_record(
         if message is None:
             logger.info("Receipt for unknown message id %r (%s)", provider_id, status)
             return None
+        if message.status == Message.Status.QUEUED:
+            # Vonage took it, though its answer was lost (or is still on its way): it went
+            # out, so it is never tried again, whatever the receipt goes on to say.
+            _mark(
+                message, [Message.Status.QUEUED], status=Message.Status.SENT,
+                provider_id=message.provider_id or provider_id, sent_at=now, next_try_at=None, error="",
+            )  # fmt: skip
         if status in DELIVERED:
             _mark(message, [Message.Status.SENT], status=Message.Status.DELIVERED, delivered_at=now)
         elif status in NOT_DELIVERED:
@@ -55,9 +63,9 @@ def _find(provider_id: str, client_ref: str) -> Message | None:
     # Our client-ref is the Message id; anything else ("²", "12a", a huge number) is not ours.
     ref = int(client_ref) if client_ref.isascii() and client_ref.isdigit() and len(client_ref) < 19 else None
     by_ref = sent.filter(pk=ref) if ref is not None else sent.none()
-    return by_ref.exclude(provider_id="").first() or (
-        sent.filter(provider_id=provider_id).first() if provider_id else None
-    )
+    # Ours only once handed to Vonage: answered (provider_id), being sent (a claim) or maybe sent.
+    handed_over = by_ref.exclude(provider_id="", send_started_at=None, outcome_unknown_at=None)
+    return handed_over.first() or (sent.filter(provider_id=provider_id).first() if provider_id else None)
 
 
 def _mark(message: Message, allowed_from: list[str], **changes: object) -> bool:

@@ -7,7 +7,6 @@ import random
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 from core.queueing import queue_after_commit
@@ -24,27 +23,45 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Draft:
-    """A text to store and send."""
+    """A text to store and send; with `send_after`, held until then (sent by the first relay pass after it)."""
 
     purpose: str
     to_phone: str
     body: str
     musician: Musician | None = None
+    send_after: dt.datetime | None = None
 
 
 def messages_queue(drafts: list[Draft]) -> list[Message]:
-    """Store texts (one insert however many) and send each once the surrounding transaction commits."""
+    """Store texts (one insert however many) and send each once the surrounding transaction commits.
+
+    A text held until later is not queued now: the relay queues it once its time
+    has come, so nothing waits for hours in the broker (whose visibility timeout
+    would hand it out again meanwhile).
+    """
+    now = timezone.now()
     messages = Message.objects.bulk_create(
-        Message(purpose=d.purpose, to_phone=d.to_phone, body=to_gsm7(d.body), musician=d.musician) for d in drafts
+        Message(
+            purpose=d.purpose, to_phone=d.to_phone, body=to_gsm7(d.body), musician=d.musician, send_after=d.send_after
+        )
+        for d in drafts
     )
     for message in messages:
-        queue_after_commit("messaging.tasks.send_message", message.pk)
+        if message.send_after is None or message.send_after <= now:
+            queue_after_commit("messaging.tasks.send_message", message.pk)
     return messages
 
 
-def message_queue(*, purpose: str, to_phone: str, body: str, musician: Musician | None = None) -> Message:
-    """Store one text and send it once the surrounding transaction commits."""
-    [message] = messages_queue([Draft(purpose, to_phone, body, musician)])
+def message_queue(
+    *,
+    purpose: str,
+    to_phone: str,
+    body: str,
+    musician: Musician | None = None,
+    send_after: dt.datetime | None = None,
+) -> Message:
+    """Store one text and send it once the surrounding transaction commits (or, held, after `send_after`)."""
+    [message] = messages_queue([Draft(purpose, to_phone, body, musician, send_after)])
     return message
 
 
@@ -52,9 +69,9 @@ class Sent(enum.Enum):
     """What one run of the send task did with a text."""
 
     SENT = "sent"
-    SKIPPED = "skipped"  # already sent or being sent by another run: nothing to do
+    SKIPPED = "skipped"  # already sent, being sent by another run, held, or its next try is not due
     FAILED = "failed"  # will not go out (permanent error, opted out, or out of retries)
-    RETRY = "retry"  # a passing error: try again later
+    RETRY = "retry"  # a passing error, or an answer lost: try again at the row's next_try_at
 
 
 @dataclass(frozen=True)
@@ -71,27 +88,30 @@ def retry_delay(attempt: int) -> float:
 
 
 def _claim(message_id: int, now: dt.datetime) -> bool:
-    """Take the text for this run; False if it was sent or another run holds it.
+    """Take the text for this run; False if it is not ready (Message.objects.ready_to_send).
 
     A conditional update, so two runs of the task (a retry, a duplicate
-    delivery by the broker) cannot both get past it. A claim older than
-    SEND_CLAIM_LEASE_SECONDS belonged to a worker that died mid-send: it can be
-    taken again, so the text still goes out.
+    delivery by the broker, the relay) cannot both get past it, and no run
+    gets past it before the try the row says is due.
     """
-    stale = now - dt.timedelta(seconds=settings.SEND_CLAIM_LEASE_SECONDS)
-    unclaimed = Q(send_started_at__isnull=True) | Q(send_started_at__lt=stale)
-    claimed = Message.objects.filter(unclaimed, pk=message_id, status=Message.Status.QUEUED).update(send_started_at=now)
-    return claimed == 1
+    return Message.objects.ready_to_send(now).filter(pk=message_id).update(send_started_at=now) == 1
 
 
-def message_send(*, message_id: int, attempt: int = 0, now: dt.datetime | None = None) -> SendResult:
-    """Send a queued text through the SMS backend, once."""
+def message_send(*, message_id: int, now: dt.datetime | None = None) -> SendResult:
+    """Send a queued text through the SMS backend, once.
+
+    Which try this is comes from the row (`attempts`), never from the caller, so a
+    run queued again by the relay or redelivered by the broker goes on counting.
+    """
     now = now or timezone.now()
     if not _claim(message_id, now):
         return SendResult(Sent.SKIPPED)
     message = Message.objects.select_related("musician").get(pk=message_id)
     if message.musician and message.musician.opted_out_at and message.purpose != Message.Purpose.REPLY:
         return _fail(message, "The musician opted out (STOP); never texted.", gave_up=False, now=now)
+    if message.attempts > settings.SMS_MAX_RETRIES:
+        # Only a last try whose answer was lost gets here: its receipt never came.
+        return _fail(message, f"Gave up after {message.attempts} tries: {message.error}", gave_up=True, now=now)
     backend = get_sms_backend()
     if backend.rate_limited:
         wait_for_send_slot()
@@ -99,27 +119,63 @@ def message_send(*, message_id: int, attempt: int = 0, now: dt.datetime | None =
     try:
         provider_id = backend.send(text)
     except SmsError as exc:
-        return _after_error(message, exc, attempt, now)
-    Message.objects.filter(pk=message.pk).update(
-        status=Message.Status.SENT, provider_id=provider_id, sent_at=timezone.now(), error=""
+        return _after_error(message, exc, now=timezone.now())
+    # Only from queued: a receipt that came while we waited for Vonage's answer has already said more.
+    Message.objects.filter(pk=message.pk, status=Message.Status.QUEUED).update(
+        status=Message.Status.SENT, provider_id=provider_id, sent_at=timezone.now(), error="", next_try_at=None
     )
     return SendResult(Sent.SENT, message)
 
 
-def _after_error(message: Message, error: SmsError, attempt: int, now: dt.datetime) -> SendResult:
+def message_send_cut_short(*, message_id: int, claimed_at: dt.datetime) -> SendResult:
+    """The run that claimed the text at `claimed_at` was stopped by the task's soft time limit.
+
+    The try is counted and the claim released, so the text is tried again after
+    its backoff instead of after the claim's lease. The soft limit is many times
+    Vonage's HTTP timeout, so a run cut short was waiting for a send slot or the
+    database, not for Vonage's answer: retried like a passing error.
+    """
+    message = Message.objects.filter(pk=message_id, status=Message.Status.QUEUED, send_started_at=claimed_at).first()
+    if message is None:
+        return SendResult(Sent.SKIPPED)  # the run never claimed it, or finished with it
+    reason = "The send took longer than the task's time limit (CELERY_TASK_SOFT_TIME_LIMIT)."
+    return _after_error(message, SmsError(reason, permanent=False), now=timezone.now())
+
+
+def _after_error(message: Message, error: SmsError, *, now: dt.datetime) -> SendResult:
     if error.permanent:
         return _fail(message, error.reason, gave_up=False, now=now)
-    if attempt >= settings.SMS_MAX_RETRIES:
-        return _fail(message, f"Gave up after {attempt + 1} tries: {error.reason}", gave_up=True, now=now)
-    # Not sent: release the claim so the retry can take it again.
-    Message.objects.filter(pk=message.pk).update(send_started_at=None, attempts=attempt + 1, error=error.reason)
+    tries = message.attempts + 1
+    if error.maybe_sent:
+        # Vonage may have taken it: a retry now could send it twice. Wait for its receipt
+        # (messaging.receipts marks it sent) and try again only if none came.
+        return _try_later(message, tries, error.reason, settings.SMS_RECEIPT_WAIT_SECONDS, now, outcome_unknown_at=now)
+    if tries > settings.SMS_MAX_RETRIES:
+        return _fail(message, f"Gave up after {tries} tries: {error.reason}", gave_up=True, now=now, attempts=tries)
     retry_after = getattr(error, "retry_after", None) or 0.0
-    return SendResult(Sent.RETRY, message, retry_in=max(retry_delay(attempt), retry_after))
+    return _try_later(message, tries, error.reason, max(retry_delay(message.attempts), retry_after), now)
 
 
-def _fail(message: Message, reason: str, *, gave_up: bool, now: dt.datetime) -> SendResult:
+def _try_later(
+    message: Message, tries: int, reason: str, wait: float, now: dt.datetime, **changes: object
+) -> SendResult:
+    """Count the try and say on the row when the next is due; the claim is released for it."""
+    next_try_at = now + dt.timedelta(seconds=wait)
+    counted = Message.objects.filter(pk=message.pk, status=Message.Status.QUEUED).update(
+        send_started_at=None, attempts=tries, error=reason, next_try_at=next_try_at, **changes
+    )
+    if not counted:
+        return SendResult(Sent.SKIPPED, message)  # a receipt came meanwhile: it went out after all
+    return SendResult(Sent.RETRY, message, retry_in=wait)
+
+
+def _fail(message: Message, reason: str, *, gave_up: bool, now: dt.datetime, **changes: object) -> SendResult:
     """Mark the text failed; whoever sent it hears once (this is the one transition to failed)."""
-    Message.objects.filter(pk=message.pk).update(status=Message.Status.FAILED, error=reason)
+    failed = Message.objects.filter(pk=message.pk, status=Message.Status.QUEUED).update(
+        status=Message.Status.FAILED, error=reason, next_try_at=None, **changes
+    )
+    if not failed:
+        return SendResult(Sent.SKIPPED, message)  # a receipt came meanwhile and said what became of it
     message.status, message.error = Message.Status.FAILED, reason
     listeners.text_failed(message, gave_up=gave_up, now=now)
     return SendResult(Sent.FAILED, message)

@@ -32,10 +32,9 @@ class Relayed:
 def relay_stranded_work(*, now: dt.datetime | None = None) -> Relayed:
     now = now or timezone.now()
     quiet_since = now - dt.timedelta(seconds=settings.RELAY_AFTER_SECONDS)
-    lease_over = now - dt.timedelta(seconds=settings.SEND_CLAIM_LEASE_SECONDS)
-    texts = Message.objects.filter(status=Message.Status.QUEUED, created_at__lt=quiet_since).filter(
-        Q(send_started_at__isnull=True) | Q(send_started_at__lt=lease_over)
-    )
+    # Due texts only (not claimed, not held, next try not in the future): queueing one in its
+    # backoff would start a try the row says is not due. A held text is queued by nobody else.
+    texts = Message.objects.ready_to_send(now).filter(Q(created_at__lt=quiet_since) | Q(send_after__isnull=False))
     unplanned = Booking.objects.filter(
         status=Booking.Status.OFFERING, planned_at__isnull=True, created_at__lt=quiet_since
     )

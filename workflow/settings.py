@@ -188,6 +188,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# No task runs for ever: at the soft limit a task is told (the send task counts its try and
+# lets the text go), at the hard limit its process is killed and the task handed out again.
+# Keep SEND_CLAIM_LEASE_SECONDS at least the hard limit, so a text's claim outlives its run.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 
 # --- The studio (used to create the Studio row when none exists yet) -------------
 STUDIO_NAME = env.str("STUDIO_NAME", default="Custom Tracks Studio")
@@ -219,6 +224,9 @@ SMS_RATE_PER_SECOND = env.float("SMS_RATE_PER_SECOND", default=30.0)  # the acco
 SMS_MAX_RETRIES = env.int("SMS_MAX_RETRIES", default=6)
 RETRY_BASE_SECONDS = env.float("RETRY_BASE_SECONDS", default=15.0)  # first backoff; doubles each try
 SEND_CLAIM_LEASE_SECONDS = env.int("SEND_CLAIM_LEASE_SECONDS", default=300)  # a send claimed longer ago is retaken
+# A try whose answer was lost (a read timeout: Vonage may have taken it) is not tried again
+# before a receipt has had this long to come: a receipt with our client-ref marks it sent.
+SMS_RECEIPT_WAIT_SECONDS = env.int("SMS_RECEIPT_WAIT_SECONDS", default=900)
 RELAY_AFTER_SECONDS = env.int("RELAY_AFTER_SECONDS", default=120)  # work left unqueued this long is queued again
 
 GOOGLE_SERVICE_ACCOUNT_FILE = env.str("GOOGLE_SERVICE_ACCOUNT_FILE", default="")

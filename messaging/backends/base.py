@@ -10,12 +10,18 @@ class OutgoingText:
 
 
 class SmsError(Exception):
-    """A text did not go out. `permanent` errors are not worth a retry."""
+    """A text did not go out, or may not have. `permanent` errors are not worth a retry.
 
-    def __init__(self, reason: str, *, permanent: bool) -> None:
+    `maybe_sent`: the request reached the provider but its answer was lost (a read
+    timeout), so the text may be on its way; the send task waits for a receipt
+    before it tries again.
+    """
+
+    def __init__(self, reason: str, *, permanent: bool, maybe_sent: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
+        self.maybe_sent = maybe_sent
 
 
 class SmsBackend:

@@ -9,7 +9,8 @@ How a failure is classed (the send task retries only what is not permanent):
 
 | Vonage says | permanent? |
 | --- | --- |
-| HTTP 429, 408, 5xx; no connection; timeout | no (429 may carry a Retry-After) |
+| HTTP 429, 408, 5xx; no connection; a connect timeout | no (429 may carry a Retry-After) |
+| a read timeout, or the line dropped before the answer | no, but maybe sent: retried only if no receipt comes |
 | HTTP 401, 403, other 4xx | yes |
 | SMS API status 1 throttled, 5 internal error, 10 too many binds | no |
 | SMS API status 2, 3, 4, 6, 7, 8, 9, 11, 12, 14, 15, 22, 23, 29, 32, 33 | yes |
@@ -30,6 +31,7 @@ import vonage
 import vonage_sms
 from django.conf import settings
 from django.utils import timezone
+from urllib3.exceptions import ProtocolError
 from vonage_http_client.errors import HttpRequestError
 
 from messaging.vonage_signature import SIGNATURE_METHODS, configured_signature_method
@@ -73,8 +75,10 @@ SMS_API_STATUSES = {
 class VonageSmsError(SmsError):
     """An SmsError that may say how long Vonage asked us to wait (`retry_after`, seconds)."""
 
-    def __init__(self, reason: str, *, permanent: bool, retry_after: float | None = None) -> None:
-        super().__init__(reason, permanent=permanent)
+    def __init__(
+        self, reason: str, *, permanent: bool, retry_after: float | None = None, maybe_sent: bool = False
+    ) -> None:
+        super().__init__(reason, permanent=permanent, maybe_sent=maybe_sent)
         self.retry_after = retry_after
 
 
@@ -124,8 +128,12 @@ class VonageBackend(SmsBackend):
             raise _refusal(client.http_client.last_response, error) from error
         except HttpRequestError as error:
             raise _http_failure(error.response) from error
-        except (requests.ConnectionError, requests.Timeout) as error:
-            raise VonageSmsError(f"Could not reach Vonage: {error}", permanent=False) from error
+        except requests.ReadTimeout as error:
+            raise _answer_lost(error) from error
+        except requests.ConnectionError as error:
+            raise (_answer_lost(error) if _after_the_request(error) else _unreached(error)) from error
+        except requests.Timeout as error:
+            raise _unreached(error) from error
         except requests.RequestException as error:
             raise _call_failure(error) from error
         except (KeyError, TypeError, ValueError) as error:
@@ -266,6 +274,28 @@ def _seconds_until(http_date: str) -> float | None:
         return None
     when = when if when.tzinfo else when.replace(tzinfo=UTC)
     return max((when - timezone.now()).total_seconds(), 0.0)
+
+
+def _after_the_request(error: requests.ConnectionError) -> bool:
+    """Whether the line failed after the request may have reached Vonage.
+
+    `requests` wraps a failure to connect (refused, no route, DNS) in urllib3's
+    MaxRetryError: nothing was sent. A bare socket or protocol error ("Connection
+    aborted", the far end hanging up) comes while the request is written or its
+    answer read, so Vonage may have the text.
+    """
+    cause = error.args[0] if error.args else None
+    return not isinstance(error, requests.ConnectTimeout) and isinstance(cause, ProtocolError | OSError)
+
+
+def _unreached(error: requests.RequestException) -> VonageSmsError:
+    return VonageSmsError(f"Could not reach Vonage: {error}", permanent=False)
+
+
+def _answer_lost(error: requests.RequestException) -> VonageSmsError:
+    """Vonage may have taken the text: its SMS API has no idempotency key, so a retry could send it twice."""
+    reason = f"Vonage's answer was lost ({error}): the text may have gone out, so it waits for a receipt."
+    return VonageSmsError(reason, permanent=False, maybe_sent=True)
 
 
 def _call_failure(error: requests.RequestException) -> VonageSmsError:

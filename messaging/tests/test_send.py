@@ -1,5 +1,6 @@
 """Sending a text: once, through the configured backend, never to an opted-out musician."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -57,18 +58,20 @@ def test_a_permanent_error_fails_the_text_with_the_reason_and_no_retry(outbox):
     assert outbox == []
 
 
-def test_a_passing_error_is_retried_later_and_the_text_goes_out_once(outbox):
+def test_a_passing_error_is_retried_later_and_the_text_goes_out_once(outbox, clock):
     memory.failures.append(SmsError("Throttled", permanent=False))
     message = queue_alert()
 
-    first = message_send(message_id=message.pk, attempt=0)
+    first = message_send(message_id=message.pk)
 
     assert first.outcome is Sent.RETRY
     assert 12 <= first.retry_in <= 18  # 15 s, with jitter
     message.refresh_from_db()
     assert (message.status, message.send_started_at, message.attempts) == (Message.Status.QUEUED, None, 1)
-    assert message_send(message_id=message.pk, attempt=1).outcome is Sent.SENT
-    assert message_send(message_id=message.pk, attempt=2).outcome is Sent.SKIPPED
+    assert message.next_try_at == timezone.now() + dt.timedelta(seconds=first.retry_in)
+    clock.shift(dt.timedelta(seconds=first.retry_in))
+    assert message_send(message_id=message.pk).outcome is Sent.SENT
+    assert message_send(message_id=message.pk).outcome is Sent.SKIPPED
     assert [text.body for text in outbox] == ["Hello Dane"]
 
 
@@ -77,21 +80,25 @@ def test_backoff_doubles_and_is_capped():
     assert 480 <= retry_delay(12) <= 720
 
 
-def test_after_the_last_retry_the_text_fails_and_the_manager_is_told_once(outbox, settings):
+def test_after_the_last_retry_the_text_fails_and_the_manager_is_told_once(outbox, settings, clock):
     settings.SMS_MAX_RETRIES = 2
     musician = MusicianFactory.create(name="Drew")
     message = message_queue(purpose=Message.Purpose.NOTICE, to_phone=musician.phone, body="hi", musician=musician)
     memory.failures.extend(SmsError("Server error 503", permanent=False) for _ in range(3))
 
-    outcomes = [message_send(message_id=message.pk, attempt=n).outcome for n in range(3)]
+    outcomes = []
+    for _ in range(3):
+        outcomes.append(message_send(message_id=message.pk).outcome)
+        clock.shift(dt.timedelta(minutes=5))  # past any backoff so far
 
     assert outcomes == [Sent.RETRY, Sent.RETRY, Sent.FAILED]
     message.refresh_from_db()
     assert message.error == "Gave up after 3 tries: Server error 503"
+    assert message.attempts == 3
     [alert] = Message.objects.filter(purpose=Message.Purpose.ALERT)
     assert alert.to_phone == "+12125550199"
     assert "a text to Drew (notice) failed: Gave up after 3 tries" in alert.body
-    assert message_send(message_id=message.pk, attempt=3).outcome is Sent.SKIPPED
+    assert message_send(message_id=message.pk).outcome is Sent.SKIPPED
     assert Message.objects.filter(purpose=Message.Purpose.ALERT).count() == 1
 
 

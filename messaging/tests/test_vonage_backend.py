@@ -6,6 +6,7 @@ from urllib.parse import parse_qsl
 import pytest
 import requests
 import responses
+from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 from vonage_http_client import Auth
 
 from messaging.backends.base import OutgoingText, SmsError
@@ -205,7 +206,12 @@ def test_it_retries_when_vonage_has_a_server_error(vonage_settings, vonage_api, 
 
 
 @pytest.mark.parametrize(
-    "failure", [requests.ConnectionError("connection refused"), requests.ReadTimeout("read timed out")]
+    "failure",
+    [
+        requests.ConnectionError("connection refused"),
+        requests.ConnectionError(MaxRetryError(None, "/sms/json", NewConnectionError(None, "Connection refused"))),
+        requests.ConnectTimeout("connect timed out"),
+    ],
 )
 def test_it_retries_when_vonage_cannot_be_reached(vonage_settings, vonage_api, failure):
     vonage_api.post(SMS_URL, body=failure)
@@ -213,7 +219,26 @@ def test_it_retries_when_vonage_cannot_be_reached(vonage_settings, vonage_api, f
     error = send_error()
 
     assert not error.permanent
+    assert not error.maybe_sent  # never reached Vonage: safe to send again
     assert error.reason == f"Could not reach Vonage: {failure}"
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        requests.ReadTimeout("read timed out"),
+        requests.ConnectionError(ProtocolError("Connection aborted.", ConnectionResetError(104, "reset by peer"))),
+    ],
+)
+def test_it_says_a_text_may_have_gone_out_when_vonages_answer_is_lost(vonage_settings, vonage_api, failure):
+    vonage_api.post(SMS_URL, body=failure)
+
+    error = send_error()
+
+    assert not error.permanent
+    assert error.maybe_sent
+    assert error.reason.startswith("Vonage's answer was lost")
+    assert "may have gone out" in error.reason
 
 
 def test_it_gives_up_on_an_invalid_number_and_says_why(vonage_settings, vonage_api):

@@ -7,6 +7,7 @@ import socket
 import pytest
 
 from bookings.models import Booking
+from messaging.backends import SmsError, memory
 from messaging.models import Message
 from messaging.services import Sent, message_queue, message_send
 from workflow.celery import app
@@ -104,3 +105,40 @@ def test_an_email_stored_but_never_read_is_read_by_the_relay(clock):
     stored.refresh_from_db()
     assert stored.status == InboundEmail.Status.PARSED
     assert Booking.objects.get().inbound_email == stored
+
+
+def test_the_relay_leaves_a_text_in_its_backoff_alone_until_its_next_try_is_due(outbox, clock):
+    memory.failures.append(SmsError("HTTP 503", permanent=False))
+    message = message_queue(purpose=Message.Purpose.ALERT, to_phone="+12125550199", body="Later")
+    clock.shift(dt.timedelta(minutes=3))
+    retry = message_send(message_id=message.pk)
+    assert retry.outcome is Sent.RETRY
+
+    assert relay_stranded_work().texts == 0  # unclaimed, old enough, but its next try is not due
+    assert message_send(message_id=message.pk).outcome is Sent.SKIPPED  # nor would an early run try it
+    clock.shift(dt.timedelta(seconds=retry.retry_in))
+    assert relay_stranded_work().texts == 1
+    assert message_send(message_id=message.pk).outcome is Sent.SENT
+    assert Message.objects.get(pk=message.pk).attempts == 1
+
+
+def test_the_relay_queues_a_held_text_once_its_hold_is_over_and_not_before(outbox, clock):
+    eight = dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)
+    message_queue(purpose=Message.Purpose.REMINDER, to_phone="+15705550123", body="Held", send_after=eight)
+
+    clock.move_to(eight - dt.timedelta(seconds=1))
+    assert relay_stranded_work().texts == 0
+    clock.move_to(eight)
+    assert relay_stranded_work().texts == 1
+
+
+def test_the_relay_leaves_a_maybe_sent_text_alone_while_its_receipt_may_still_come(outbox, clock, settings):
+    memory.failures.append(SmsError("Vonage's answer was lost", permanent=False, maybe_sent=True))
+    message = message_queue(purpose=Message.Purpose.ALERT, to_phone="+12125550199", body="Once?")
+    clock.shift(dt.timedelta(minutes=3))
+    assert message_send(message_id=message.pk).outcome is Sent.RETRY
+
+    clock.shift(dt.timedelta(seconds=settings.SMS_RECEIPT_WAIT_SECONDS - 1))
+    assert relay_stranded_work().texts == 0
+    clock.shift(dt.timedelta(seconds=1))
+    assert relay_stranded_work().texts == 1  # no receipt came: tried again
