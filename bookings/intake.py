@@ -7,6 +7,7 @@ that makes the booking: twenty copies arriving at once queue on the unique
 index, one makes the booking, the others become replays of it.
 """
 
+import datetime as dt
 import hashlib
 import logging
 from dataclasses import dataclass, field
@@ -51,16 +52,24 @@ def inbound_email_store(*, body: bytes, content_type: str, headers: dict[str, st
     return InboundEmail.objects.create(body=body, content_type=clean_text(content_type, 255), headers=kept)
 
 
-def inbound_email_process(*, inbound_email: InboundEmail) -> IntakeOutcome:
+def inbound_email_process(*, inbound_email: InboundEmail, now: dt.datetime | None = None) -> IntakeOutcome:
+    """Read a stored email and make its booking, once.
+
+    The email is read before the transaction opens (the parser is pure and its work is
+    capped), so a slow or hostile body never holds a database lock.
+    """
+    now = now or timezone.now()
     try:
         envelope = read_envelope(bytes(inbound_email.body), inbound_email.content_type)
     except EnvelopeError as exc:
         return _reject_malformed(inbound_email, str(exc))
+    studio = studio_get_or_create_default()
+    reading = _read(envelope, studio, now)
     with transaction.atomic():
         if not _claim_dedupe_key(inbound_email, dedupe_key(envelope)):
             return _replay(inbound_email)
         _record_envelope(inbound_email, envelope)
-        return _read_order(inbound_email, envelope)
+        return _store_reading(inbound_email, envelope, studio, reading, alert=True)
 
 
 def dedupe_key(envelope: Envelope) -> str:
@@ -105,7 +114,7 @@ def _record_envelope(inbound_email: InboundEmail, envelope: Envelope) -> None:
     inbound_email.body_html = clean_text(envelope.body_html)
 
 
-def inbound_email_reparse_order(*, inbound_email: InboundEmail) -> IntakeOutcome:
+def inbound_email_reparse_order(*, inbound_email: InboundEmail, now: dt.datetime | None = None) -> IntakeOutcome:
     """Read an unparseable email again, from the fields stored when it arrived.
 
     The manager asked for it, so a failure is shown to them, not texted.
@@ -117,26 +126,44 @@ def inbound_email_reparse_order(*, inbound_email: InboundEmail) -> IntakeOutcome
         body_html=inbound_email.body_html,
         message_id=inbound_email.message_id,
     )
+    studio = studio_get_or_create_default()
+    reading = _read(envelope, studio, now or timezone.now())
     with transaction.atomic():
         locked = InboundEmail.objects.select_for_update().get(pk=inbound_email.pk)
         if locked.status != InboundEmail.Status.UNPARSEABLE:
             return IntakeOutcome(locked, booking=getattr(locked, "booking", None), replay=True)
-        return _read_order(locked, envelope, alert=False)
+        return _store_reading(locked, envelope, studio, reading, alert=False)
 
 
-def _read_order(inbound_email: InboundEmail, envelope: Envelope, *, alert: bool = True) -> IntakeOutcome:
-    studio = studio_get_or_create_default()
+@dataclass(frozen=True)
+class Reading:
+    """What the parser made of an email: an order, or why not."""
+
+    order: ParsedOrder | None
+    errors: list[str] = field(default_factory=list)
+
+
+def _read(envelope: Envelope, studio: Studio, now: dt.datetime) -> Reading:
     try:
         order = parse_order(
             subject=envelope.subject,
             body_plain=envelope.body_plain,
             body_html=envelope.body_html,
-            now=timezone.now(),
+            now=now,
             default_zone=studio.time_zone,
             catalog=instrument_catalog(),
         )
     except OrderParseError as exc:
-        return _reject_unparseable(inbound_email, studio, [clean_text(e, 1000) for e in exc.errors], alert=alert)
+        return Reading(None, [clean_text(e, 1000) for e in exc.errors])
+    return Reading(order)
+
+
+def _store_reading(
+    inbound_email: InboundEmail, envelope: Envelope, studio: Studio, reading: Reading, *, alert: bool
+) -> IntakeOutcome:
+    order = reading.order
+    if order is None:
+        return _reject_unparseable(inbound_email, studio, reading.errors, alert=alert)
     booking = booking_create_from_order(studio=studio, inbound_email=inbound_email, order=order, envelope=envelope)
     inbound_email.status = InboundEmail.Status.PARSED
     inbound_email.parse_result = _json_safe(order.as_json())

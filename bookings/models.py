@@ -17,6 +17,7 @@ class InboundEmail(models.Model):
         UNPARSEABLE = "unparseable", "Unparseable"  # an email, but not an order we can read
         MALFORMED = "malformed", "Malformed"  # not JSON, form or an email at all
         DUPLICATE = "duplicate", "Duplicate"  # a replay of `duplicate_of`
+        FAILED = "failed", "Failed (reading it kept raising)"  # the manager was told; stored for a fix
 
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
     content_type = models.CharField(max_length=255, blank=True)
@@ -32,6 +33,10 @@ class InboundEmail(models.Model):
     body_html = models.TextField(blank=True)
     parse_result = models.JSONField(null=True, blank=True)
     errors = models.JSONField(default=list, blank=True)
+    read_failures = models.PositiveSmallIntegerField(
+        default=0, help_text="Readings that raised (a bug, not the email)."
+    )
+    read_error = models.TextField(blank=True, help_text="The last error reading it raised.")
 
     class Meta:
         ordering = ["-received_at"]
@@ -91,6 +96,8 @@ class Booking(models.Model):
         help_text="When the sweep next looks at it: a wave's wait ends or a nudge is due.",
     )
     attention_reason = models.TextField(blank=True, help_text="Why the manager is needed.")
+    plan_failures = models.PositiveSmallIntegerField(default=0, help_text="Planning runs that raised.")
+    plan_error = models.TextField(blank=True, help_text="The last error planning raised.")
 
     class CalendarSync(models.TextChoices):
         NONE = "", "Not booked yet"
@@ -100,6 +107,7 @@ class Booking(models.Model):
 
     calendar_sync = models.CharField(max_length=10, choices=CalendarSync.choices, blank=True, default="")
     calendar_error = models.TextField(blank=True, help_text="The calendar provider's last error.")
+    calendar_sync_attempts = models.PositiveSmallIntegerField(default=0, help_text="Calendar writes that failed.")
     calendar_sync_queued_at = models.DateTimeField(
         null=True, blank=True, help_text="When the calendar write was last queued; the relay queues it again later."
     )

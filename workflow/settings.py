@@ -234,6 +234,9 @@ GOOGLE_SERVICE_ACCOUNT_JSON = env.str("GOOGLE_SERVICE_ACCOUNT_JSON", default="")
 GOOGLE_DELEGATED_USER = env.str("GOOGLE_DELEGATED_USER", default="")
 GOOGLE_FREEBUSY_CACHE_SECONDS = env.int("GOOGLE_FREEBUSY_CACHE_SECONDS", default=60)
 CALENDAR_SYNC_MAX_RETRIES = env.int("CALENDAR_SYNC_MAX_RETRIES", default=6)
+# Work that keeps raising (planning a booking, reading a stored email) is tried this many
+# times, then marked failed with its error and the manager told once; the rest goes on.
+WORK_MAX_FAILURES = env.int("WORK_MAX_FAILURES", default=3)
 
 # --- The sweep -------------------------------------------------------------------
 ESCALATION_INTERVAL_MINUTES = env.int("ESCALATION_INTERVAL_MINUTES", default=15)
