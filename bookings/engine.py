@@ -7,6 +7,7 @@ giving up (needs attention) when no time is left.
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,8 +26,21 @@ logger = logging.getLogger(__name__)
 
 
 def booking_start(*, booking_id: int, now: dt.datetime | None = None) -> None:
-    """Plan the booking and text the first group. Safe to run twice: planning happens once."""
+    """Plan the booking and text the first group. Safe to run twice: planning happens once.
+
+    A run that raises is rolled back, counted on the booking, and raised again (the
+    task's log and error reporting see it); after WORK_MAX_FAILURES the booking is set
+    aside for the manager (bookings.failures).
+    """
     now = now or timezone.now()
+    try:
+        _start(booking_id, now)
+    except Exception as error:
+        booking_plan_failed(booking_id=booking_id, error=error, now=now)
+        raise
+
+
+def _start(booking_id: int, now: dt.datetime) -> None:
     with transaction.atomic():
         booking = Booking.objects.locked(booking_id)
         if booking.planned_at is not None or booking.status != Booking.Status.OFFERING:
@@ -160,3 +174,20 @@ def _span(intervals: list[Interval]) -> Interval | None:
     if not intervals:
         return None
     return Interval(min(i.start for i in intervals), max(i.end for i in intervals))
+
+
+def booking_plan_failed(*, booking_id: int, error: BaseException, now: dt.datetime) -> int:
+    """Count a planning run that raised (its own transaction was rolled back). Returns the count."""
+    with transaction.atomic():
+        booking = Booking.objects.locked(booking_id)
+        failures = booking.plan_failures + 1
+        Booking.objects.filter(pk=booking.pk).update(plan_failures=failures, plan_error=_described(error))
+        if failures >= settings.WORK_MAX_FAILURES and booking.planned_at is None:
+            reason = f"Planning it failed {failures} times, so it was set aside: {_described(error)}"
+            booking_needs_attention(booking=booking, reason=reason, now=now)
+    logger.error("Planning booking %s failed (%s so far): %s", booking_id, failures, error)
+    return failures
+
+
+def _described(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:500]

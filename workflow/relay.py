@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from bookings.failures import inbound_email_read_failed
 from bookings.intake import inbound_email_process
 from bookings.models import Booking, InboundEmail
 from bookings.tasks import start_booking, sync_booking_calendars
@@ -60,7 +61,10 @@ def _read_stored_emails(quiet_since: dt.datetime) -> int:
     stranded = InboundEmail.objects.filter(status=InboundEmail.Status.RECEIVED, received_at__lt=quiet_since)
     emails = list(stranded.order_by("pk")[:100])
     for email in emails:
-        inbound_email_process(inbound_email=email)
+        try:
+            inbound_email_process(inbound_email=email)
+        except Exception as error:  # one email that always raises must not block the rest
+            inbound_email_read_failed(inbound_email_id=email.pk, error=error, now=timezone.now())
     return len(emails)
 
 

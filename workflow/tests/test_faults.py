@@ -142,3 +142,64 @@ def test_the_relay_leaves_a_maybe_sent_text_alone_while_its_receipt_may_still_co
     assert relay_stranded_work().texts == 0
     clock.shift(dt.timedelta(seconds=1))
     assert relay_stranded_work().texts == 1  # no receipt came: tried again
+
+
+# --- work that keeps raising ------------------------------------------------------------------
+
+
+def test_planning_that_keeps_raising_is_set_aside_after_three_tries_and_dane_is_told_once(clock, settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from bookings.engine import booking_start
+    from bookings.tests.factories import SAT_2PM, make_booking
+    from scheduling.tests.factories import StudioFactory
+
+    settings.CALENDAR_BACKEND = "google"  # and no service-account key: every planning run raises
+    settings.GOOGLE_SERVICE_ACCOUNT_FILE = settings.GOOGLE_SERVICE_ACCOUNT_JSON = ""
+    booking = make_booking(seats=["drums"], windows=[SAT_2PM], studio=StudioFactory(calendar_id="studio@x"))
+
+    for attempt in range(1, 4):
+        with pytest.raises(ImproperlyConfigured):
+            booking_start(booking_id=booking.pk)
+        booking.refresh_from_db()
+        assert booking.plan_failures == attempt
+        clock.shift(dt.timedelta(minutes=3))
+        relayed = relay_stranded_work().bookings_to_plan
+        assert relayed == (1 if attempt < 3 else 0)  # the relay stops once it is set aside
+
+    assert booking.status == Booking.Status.NEEDS_ATTENTION
+    assert "Planning it failed 3 times" in booking.attention_reason and "ImproperlyConfigured" in booking.plan_error
+    [alert] = Message.objects.filter(purpose="alert")
+    assert "failed 3 times" in alert.body
+
+
+def test_an_email_whose_reading_always_raises_does_not_block_the_others_and_is_set_aside(clock, monkeypatch):
+    from bookings import intake
+    from bookings.intake import inbound_email_store
+    from bookings.models import InboundEmail
+
+    def email(subject: str) -> InboundEmail:
+        body = json.dumps({"subject": subject, "from": "a@b.example", "body_plain": ORDER, "message_id": subject})
+        return inbound_email_store(body=body.encode(), content_type="application/json", headers={})
+
+    poisoned, good = email("<poisoned@x>"), email("<good@x>")
+    real_read = intake.read_envelope
+
+    def read_envelope(body: bytes, content_type: str):
+        if b"poisoned" in body:
+            raise RecursionError("a bug the email trips, every time")
+        return real_read(body, content_type)
+
+    monkeypatch.setattr(intake, "read_envelope", read_envelope)  # the fault injected: a bug, not the email
+    clock.shift(dt.timedelta(minutes=3))
+    for _ in range(3):
+        relay_stranded_work()
+
+    good.refresh_from_db()
+    poisoned.refresh_from_db()
+    assert good.status == InboundEmail.Status.PARSED  # read on the first pass, the poisoned one before it
+    assert (poisoned.status, poisoned.read_failures) == (InboundEmail.Status.FAILED, 3)
+    assert "RecursionError" in poisoned.read_error
+    assert relay_stranded_work().emails_read == 0  # set aside: not tried again
+    [alert] = Message.objects.filter(purpose="alert")
+    assert f"order email #{poisoned.pk}" in alert.body
