@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .cancellation import booking_cancel
+from .manager import ActionRefused, manager_calendars_write_again, manager_cancel
 from .models import Booking, CandidateTime, Fill, InboundEmail, Offer, RequestedWindow, Seat
 
 INBOUND_EMAIL_FIELDS = (
@@ -52,6 +52,15 @@ class OfferInline(ReadOnlyInline):
     ordering = ["created_at", "pk"]
 
 
+def _done(action, booking_id: int, request: HttpRequest) -> bool:
+    """Run a manager's action as the admin user; a refusal (already cancelled…) counts as not done."""
+    try:
+        action(booking_id=booking_id, actor=request.user.get_username() or "admin")
+    except ActionRefused:
+        return False
+    return True
+
+
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
     list_display = ["id", "client_name", "song_title", "status", "seat_count", "calendar_sync", "created_at"]
@@ -72,12 +81,17 @@ class BookingAdmin(admin.ModelAdmin):
     ]
     inlines = [SeatInline, RequestedWindowInline, CandidateTimeInline, OfferInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    actions = ["cancel_bookings"]
+    actions = ["cancel_bookings", "write_calendars_again"]
 
     @admin.action(description="Cancel the selected bookings (tells everyone asked or booked)")
     def cancel_bookings(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
-        cancelled = sum(booking_cancel(booking_id=pk) for pk in queryset.values_list("pk", flat=True))
+        cancelled = sum(_done(manager_cancel, pk, request) for pk in queryset.values_list("pk", flat=True))
         self.message_user(request, f"{cancelled} booking(s) cancelled.")
+
+    @admin.action(description="Write the calendars of the selected bookings again (failed syncs)")
+    def write_calendars_again(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
+        written = sum(_done(manager_calendars_write_again, pk, request) for pk in queryset.values_list("pk", flat=True))
+        self.message_user(request, f"Writing the calendars of {written} booking(s) again.")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Booking]:
         return super().get_queryset(request).annotate(seat_count=Count("seats"))

@@ -72,8 +72,12 @@ def booking_events(booking: Booking) -> list[SessionEvent]:
     return [event for event in [*musician_events, studio_event] if event.calendar_id]
 
 
-def booking_calendar_sync(*, booking_id: int, attempt: int = 0) -> float | None:
-    """Write the booking's events; seconds until the next try, or None when done (or given up)."""
+def booking_calendar_sync(*, booking_id: int) -> float | None:
+    """Write the booking's events; seconds until the next try, or None when done (or given up).
+
+    The tries are counted on the booking (`calendar_sync_attempts`), so a relayed or
+    redelivered task goes on counting instead of starting again.
+    """
     booking = Booking.objects.select_related("studio", "current_time").get(pk=booking_id)
     if booking.status != Booking.Status.CONFIRMED or booking.calendar_sync != Booking.CalendarSync.PENDING:
         return None  # synced, or failed and the manager told: only a new confirmation starts again
@@ -82,18 +86,20 @@ def booking_calendar_sync(*, booking_id: int, attempt: int = 0) -> float | None:
         for event in booking_events(booking):
             backend.write_event(event)
     except CalendarError as error:
-        return _after_error(booking, error, attempt)
+        return _after_error(booking, error, booking.calendar_sync_attempts)
     Booking.objects.filter(pk=booking.pk).update(calendar_sync=Booking.CalendarSync.SYNCED, calendar_error="")
     return None
 
 
 def _after_error(booking: Booking, error: CalendarError, attempt: int) -> float | None:
     if not error.permanent and attempt < settings.CALENDAR_SYNC_MAX_RETRIES:
-        Booking.objects.filter(pk=booking.pk).update(calendar_error=error.reason)
+        Booking.objects.filter(pk=booking.pk).update(calendar_error=error.reason, calendar_sync_attempts=attempt + 1)
         return retry_delay(attempt)
     reason = error.reason if error.permanent else f"Gave up after {attempt + 1} tries: {error.reason}"
     failed = Booking.objects.filter(pk=booking.pk).filter(~Q(calendar_sync=Booking.CalendarSync.FAILED))
-    if failed.update(calendar_sync=Booking.CalendarSync.FAILED, calendar_error=reason):
+    if failed.update(
+        calendar_sync=Booking.CalendarSync.FAILED, calendar_error=reason, calendar_sync_attempts=attempt + 1
+    ):
         body = manager_help_text(booking=booking, reason=f"It is confirmed, but its calendars failed: {reason}")
         manager_alert(studio=booking.studio, body=body[:600], booking=booking)
     logger.warning("Calendar sync for booking %s failed: %s", booking.pk, reason)

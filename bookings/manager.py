@@ -13,7 +13,7 @@ from musicians.models import Musician
 from scheduling.intervals import Interval
 
 from .cancellation import booking_cancel
-from .confirmation import seat_fill
+from .confirmation import booking_calendars_sync_on_commit, seat_fill
 from .escalation import booking_escalate
 from .history import booking_log
 from .intake import IntakeOutcome, inbound_email_reparse_order
@@ -110,6 +110,20 @@ def manager_resend(*, message_id: int, actor: str, now: dt.datetime | None = Non
         BookingText.objects.create(booking=booking, message=again)
         booking_log(booking, BookingEvent.Kind.RESENT, f"Resent: {failed.body[:80]}", actor=actor, at=now)
     return again
+
+
+def manager_calendars_write_again(*, booking_id: int, actor: str, now: dt.datetime | None = None) -> None:
+    """Try a confirmed booking's failed calendar write again (after fixing the key or the sharing)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = Booking.objects.locked(booking_id)
+        if booking.status != Booking.Status.CONFIRMED:
+            raise ActionRefused("Only a confirmed booking has calendars to write.")
+        if booking.calendar_sync != Booking.CalendarSync.FAILED:
+            raise ActionRefused(f"Its calendars are {booking.get_calendar_sync_display().lower()}, not failed.")
+        Booking.objects.filter(pk=booking.pk).update(calendar_sync_attempts=0, calendar_error="")
+        booking_calendars_sync_on_commit(booking=booking, now=now)
+        booking_log(booking, BookingEvent.Kind.CALENDARS, "Calendars written again, by hand.", actor=actor, at=now)
 
 
 def manager_reparse(*, inbound_email_id: int, actor: str, now: dt.datetime | None = None) -> IntakeOutcome:

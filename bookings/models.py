@@ -344,6 +344,7 @@ class BookingEvent(models.Model):
         ASSIGNED = "assigned", "Assigned by hand"
         RESENT = "resent", "Text resent"
         REPARSED = "reparsed", "Email read again"
+        CALENDARS = "calendars", "Calendars written again"
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(db_index=True)

@@ -23,7 +23,7 @@ def sweep_due_offers() -> int:
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
 def sync_booking_calendars(self, booking_id: int) -> None:
-    retry_in = calendar_sync.booking_calendar_sync(booking_id=booking_id, attempt=self.request.retries)
+    retry_in = calendar_sync.booking_calendar_sync(booking_id=booking_id)
     if retry_in is not None:
         raise self.retry(countdown=retry_in)
 

@@ -1,6 +1,10 @@
 """Calendars after confirmation: written in the background, retried, never blocking the booking."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
+from django.urls import reverse
 
 from bookings.answers import Answer, offer_answer
 from bookings.calendar_sync import booking_calendar_sync
@@ -63,7 +67,7 @@ def test_confirmation_writes_the_musician_and_studio_events_with_the_band_invite
 def test_a_google_outage_is_retried_and_a_retry_rewrites_the_same_events(google, confirmed):
     google(google_says("error-503-backend.json"))
 
-    retry_in = booking_calendar_sync(booking_id=confirmed.pk, attempt=0)
+    retry_in = booking_calendar_sync(booking_id=confirmed.pk)
 
     assert retry_in is not None and 12 <= retry_in <= 18
     confirmed.refresh_from_db()
@@ -71,7 +75,7 @@ def test_a_google_outage_is_retried_and_a_retry_rewrites_the_same_events(google,
     assert "503" in confirmed.calendar_error or "unavailable" in confirmed.calendar_error.lower()
 
     http = google(google_says("error-409-duplicate.json"), CREATED, CREATED)  # the first insert had landed
-    assert booking_calendar_sync(booking_id=confirmed.pk, attempt=1) is None
+    assert booking_calendar_sync(booking_id=confirmed.pk) is None
     assert [sent.method for sent in http.sent] == ["POST", "PUT", "POST"]
     confirmed.refresh_from_db()
     assert confirmed.calendar_sync == Booking.CalendarSync.SYNCED
@@ -95,13 +99,48 @@ def test_after_the_last_retry_the_sync_fails_and_the_manager_is_told(google, con
     settings.CALENDAR_SYNC_MAX_RETRIES = 1
     google(google_says("error-500-backend.json"), google_says("error-500-backend.json"))
 
-    assert booking_calendar_sync(booking_id=confirmed.pk, attempt=0) is not None
-    assert booking_calendar_sync(booking_id=confirmed.pk, attempt=1) is None
+    assert booking_calendar_sync(booking_id=confirmed.pk) is not None
+    assert booking_calendar_sync(booking_id=confirmed.pk) is None
 
     confirmed.refresh_from_db()
     assert confirmed.calendar_sync == Booking.CalendarSync.FAILED
     assert confirmed.calendar_error.startswith("Gave up after 2 tries")
+    assert confirmed.calendar_sync_attempts == 2  # counted on the row: a relayed task goes on counting
     assert Message.objects.filter(purpose="alert").count() == 1
+
+
+def test_a_failed_sync_can_be_written_again_by_hand_from_the_admin(google, confirmed, admin_client):
+    google(google_says("error-403-no-access.json"))
+    booking_calendar_sync(booking_id=confirmed.pk)
+    google(CREATED, CREATED)  # the calendar was shared again
+
+    response = admin_client.post(
+        reverse("admin:bookings_booking_changelist"),
+        {"action": "write_calendars_again", "_selected_action": [confirmed.pk]},
+    )
+
+    assert response.status_code == 302
+    confirmed.refresh_from_db()
+    assert (confirmed.calendar_sync, confirmed.calendar_sync_attempts) == (Booking.CalendarSync.PENDING, 0)
+    assert booking_calendar_sync(booking_id=confirmed.pk) is None  # what the queued task runs
+    confirmed.refresh_from_db()
+    assert confirmed.calendar_sync == Booking.CalendarSync.SYNCED
+    assert confirmed.events.filter(kind="calendars", actor="admin").exists()
+
+
+def test_python_manage_py_write_calendars_retries_every_failed_sync(google, confirmed):
+    google(google_says("error-403-no-access.json"))
+    booking_calendar_sync(booking_id=confirmed.pk)
+    out = StringIO()
+
+    call_command("write_calendars", "--failed", stdout=out)
+
+    assert out.getvalue().strip() == f"Writing the calendars of 1 booking(s) again: {confirmed.pk}."
+    confirmed.refresh_from_db()
+    assert confirmed.calendar_sync == Booking.CalendarSync.PENDING
+    again = StringIO()
+    call_command("write_calendars", "--failed", stdout=again)
+    assert again.getvalue().strip() == "No failed calendar syncs."
 
 
 def test_a_musician_google_cannot_read_is_left_out_not_taken_as_free(google):
