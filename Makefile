@@ -4,7 +4,7 @@ PYTHON ?= python3
 PORT ?= 8000
 export PORT
 
-.PHONY: run test bench lint format install clean
+.PHONY: run test bench simulate lint format install clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test: install
 ## bench: timed benchmarks (ratios against a floor measured in the same run) -> bench/results.md
 bench: install
 	VENV=$(VENV) scripts/bench $(BENCH_ARGS)
+
+## simulate: replay a month of orders through the real engine per fill policy -> data/simulation/results.md
+simulate: install
+	$(VENV)/bin/python manage.py simulate $(SIM_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -153,15 +153,19 @@ def _seats(rng: random.Random) -> list[tuple[str, int]]:
 
 
 def _windows(rng: random.Random, arrived: dt.datetime, hours: int) -> list[tuple[dt.datetime, dt.datetime]]:
-    """1-4 windows on the client's clock, the first 1 day to 3 weeks ahead (a quarter within 48 hours)."""
+    """1-4 windows on the client's clock, one a day between 9:00 and 23:00, the first 1 day to
+    3 weeks ahead (a quarter of them within 48 hours)."""
     lead_hours = rng.uniform(24, 48) if rng.random() < 0.25 else rng.uniform(48, 21 * 24)
-    first_day = (arrived + dt.timedelta(hours=lead_hours)).date()
-    offsets = sorted({0, *(rng.randint(1, 6) for _ in range(rng.randint(0, 3)))})  # one window a day
+    earliest = (arrived + dt.timedelta(hours=lead_hours)).replace(minute=0, second=0, microsecond=0)
+    earliest += dt.timedelta(hours=1)
+    lengths = [hours * rng.choice((1, 1, 2)) for _ in range(rng.randint(1, 4))]
+    first_day = earliest.date() if earliest.hour <= 23 - lengths[0] else earliest.date() + dt.timedelta(days=1)
+    offsets = sorted({0, *(rng.randint(1, 6) for _ in lengths[1:])})
     windows = []
-    for offset in offsets:
-        length = hours * rng.choice((1, 1, 2))
-        begins = rng.randint(9, 23 - length)
-        start = dt.datetime.combine(first_day + dt.timedelta(days=offset), dt.time(begins), tzinfo=arrived.tzinfo)
+    for offset, length in zip(offsets, lengths, strict=False):
+        day = first_day + dt.timedelta(days=offset)
+        lowest = max(9, earliest.hour) if day == earliest.date() else 9
+        start = dt.datetime.combine(day, dt.time(rng.randint(lowest, 23 - length)), tzinfo=arrived.tzinfo)
         windows.append((start, start + dt.timedelta(hours=length)))
     return windows
 
