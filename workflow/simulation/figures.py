@@ -7,9 +7,9 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only, no display
 
-import matplotlib.pyplot as plt  # noqa: E402 (after choosing the backend)
+import matplotlib.pyplot as plt
 
-from .report import PURPOSES, PolicyReport  # noqa: E402
+from .report import PURPOSES, PolicyReport
 
 WEEK_HOURS = 24 * 7
 
@@ -26,7 +26,8 @@ def time_to_fill_figure(reports: list[PolicyReport], path: Path) -> None:
         axes.plot(xs, ys, label=f"{report.policy} (fill rate {len(hours) / report.orders:.0%})")
     axes.set_xscale("symlog", linthresh=1)
     axes.set_xlim(0, WEEK_HOURS)
-    axes.set_xticks([0, 1, 2, 4, 8, 12, 24, 48, 72, WEEK_HOURS], ["0", "1", "2", "4", "8", "12", "24", "48", "72", "168"])
+    ticks = [0, 1, 2, 4, 8, 12, 24, 48, 72, WEEK_HOURS]
+    axes.set_xticks(ticks, [str(t) for t in ticks])
     axes.set_ylim(0, 1)
     axes.set_xlabel("hours since the order email")
     axes.set_ylabel("share of orders filled")

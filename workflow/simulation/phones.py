@@ -8,7 +8,6 @@ gets the numbered list of open offers back, it answers "YES 2" for the one it me
 """
 
 import datetime as dt
-import random
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -16,11 +15,10 @@ from dataclasses import dataclass, field
 
 from django.test import Client
 
-from messaging.backends import OutgoingText
-from messaging.backends import memory
+from messaging.backends import OutgoingText, memory
 from messaging.replies import inbound_text_receive
 
-from .reply_model import Reaction, ReplyModel
+from .reply_model import Reaction, ReplyModel, stream
 from .world import SimMusician, World
 
 TOKEN = re.compile(r"/o/([\w-]+)/(?:yes|no)\b")
@@ -81,7 +79,7 @@ class Phones:
         order_index = order.index if order else -1
         nth = phone.offers_seen[order_index]
         phone.offers_seen[order_index] += 1
-        rng = random.Random(f"{self.world.seed}:offer:{phone.musician.index}:{order_index}:{nth}")
+        rng = stream(self.world.seed, "offer", phone.musician.index, order_index, nth)
         reaction = self.model.reaction(rng, phone.musician.behaviour)
         pending = PendingOffer(token[1], f"{offer['instrument']}, {offer['session']}", reaction)
         if reaction.answers:

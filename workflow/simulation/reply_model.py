@@ -124,10 +124,18 @@ class Reaction:
     by_link: bool  # taps the link (else replies by text)
 
 
+def stream(*key: object) -> random.Random:
+    """A random stream of its own for each thing drawn (a musician, an order, one offer), named by
+    `key`: the same seed gives the same draws, and a policy that sends more offers cannot shift
+    the draws of anything else. (Simulation, not secrecy.)"""
+    return random.Random(":".join(map(str, key)))  # noqa: S311  # nosec B311
+
+
 def _beta(rng: random.Random, mean: float, concentration: float) -> float:
     return rng.betavariate(mean * concentration, (1 - mean) * concentration)
 
 
 def _jitter(rng: random.Random, at: dt.time, minutes: int) -> dt.time:
-    moved = dt.datetime.combine(dt.date(2000, 1, 2), at, tzinfo=dt.UTC) + dt.timedelta(minutes=rng.randint(-minutes, minutes))
+    shift = dt.timedelta(minutes=rng.randint(-minutes, minutes))
+    moved = dt.datetime.combine(dt.date(2000, 1, 2), at, tzinfo=dt.UTC) + shift
     return moved.time().replace(second=0, microsecond=0)

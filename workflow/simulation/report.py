@@ -20,6 +20,7 @@ Definitions (docs/simulation.md says the same):
 import datetime as dt
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -124,7 +125,12 @@ def _quiet_texts(world: World) -> tuple[int, int]:
     quiet = quiet_offers = 0
     for musician_id, sent_at, purpose in texts:
         zone, start, end = quiet_by_musician[musician_id]
-        if start is not None and end is not None and _inside(sent_at.astimezone(ZoneInfo(zone)).time(), start, end):
+        if (
+            sent_at is not None
+            and start is not None
+            and end is not None
+            and _inside(sent_at.astimezone(ZoneInfo(zone)).time(), start, end)
+        ):
             quiet += 1
             quiet_offers += purpose == Message.Purpose.OFFER
     return quiet, quiet_offers
@@ -173,6 +179,10 @@ def _share(part: int, whole: int) -> str:
     return f"{part / whole:.0%} ({part}/{whole})" if whole else "-"
 
 
+def _count(count: int, per: Callable[[float], float]) -> str:
+    return f"{count} ({per(count):.2f})"
+
+
 def _fill_rows(label: str, outcomes: list[OrderOutcome]) -> list[tuple[str, str]]:
     hours = [o.hours_to_fill for o in outcomes]
     filled = sum(not math.isinf(h) for h in hours)
@@ -193,8 +203,8 @@ def report_rows(report: PolicyReport) -> list[tuple[str, str]]:
     rows += _fill_rows("sessions < 48 h away", [o for o in outcomes if o.short_notice])
     rows.append(("texts per order, all purposes", f"{per(sum(report.texts.values())):.2f}"))
     rows += [(f"texts per order: {purpose}", f"{per(report.texts[purpose]):.2f}") for purpose in PURPOSES]
-    rows.append(("texts to musicians in their quiet hours (per order)", f"{report.quiet_texts} ({per(report.quiet_texts):.2f})"))
-    rows.append(("offers delivered in quiet hours (per order)", f"{report.quiet_offers} ({per(report.quiet_offers):.2f})"))
+    rows.append(("texts to musicians in their quiet hours (per order)", _count(report.quiet_texts, per)))
+    rows.append(("offers delivered in quiet hours (per order)", _count(report.quiet_offers, per)))
     rows.append(("late YESes (seat already gone) / all YESes", _share(report.late_yeses, report.yeses)))
     rows.append(("Dane's alerts per order", f"{per(report.texts['alert']):.2f}"))
     rows.append(("fairness: mean Gini of confirmed seats per musician, per instrument", f"{report.fairness_gini:.2f}"))

@@ -14,6 +14,7 @@ import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 
 import time_machine
 from celery import Task
@@ -30,8 +31,8 @@ from workflow.celery import app as celery_app
 
 from .phones import Phones
 from .policies import policy_apply
-from .report import PolicyReport, policy_report
 from .reply_model import ReplyModel
+from .report import PolicyReport, policy_report
 from .world import MANAGER_PHONE, STUDIO_ZONE, SimOrder, World
 
 HORIZON = dt.timedelta(days=30)  # after the last order: every booking has ended long before
@@ -94,7 +95,7 @@ class Simulation:
         with simulated_environment():
             self._at_moment(self.world.start, self._set_up)
             for order in self.world.orders:
-                self.at(order.arrives_at, lambda order=order: self._order_arrives(order))
+                self.at(order.arrives_at, partial(self._order_arrives, order))
             self._beat_from(self.world.start + self.tick, 0, beat_entries(self.tick))
             self._drain()
 

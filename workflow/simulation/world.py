@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from .reply_model import Behaviour, ReplyModel
+from .reply_model import Behaviour, ReplyModel, stream
 
 # Slug (seeded by musicians' migration 0002), the name a client writes, and how often orders want it.
 INSTRUMENTS: tuple[tuple[str, str, float], ...] = (
@@ -25,11 +25,10 @@ INSTRUMENTS: tuple[tuple[str, str, float], ...] = (
 )
 MUSICIAN_ZONES = ("America/New_York", "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles")
 CLIENT_ZONES = {"Eastern": "America/New_York", "Central": "America/Chicago", "Pacific": "America/Los_Angeles"}
-FIRST_NAMES = (
-    "Ana Bo Cass Dev Eli Fay Gus Hal Ida Jo Kit Lou Max Ned Oz Pia Quin Ray Sam Tess Uma Vic Wes Yara Zed"
-).split()
-LAST_NAMES = "Reyes Chen Okafor Novak Brandt Silva Moreau Haddad Kowal Lindqvist Ortiz Patel".split()
-SONG_WORDS = "Blue Night River Gold Summer Train Fire Velvet Moon Road Paper Neon Silver Heart".split()
+FIRST_NAMES: tuple[str, ...] = ("Ana", "Bo", "Cass", "Dev", "Eli", "Fay", "Gus", "Hal", "Ida", "Jo", "Kit", "Lou", "Max")
+FIRST_NAMES += ("Ned", "Oz", "Pia", "Quin", "Ray", "Sam", "Tess", "Uma", "Vic", "Wes", "Yara", "Zed")
+LAST_NAMES = ("Reyes", "Chen", "Okafor", "Novak", "Brandt", "Silva", "Moreau", "Haddad", "Kowal", "Lindqvist", "Ortiz")
+SONG_WORDS = ("Blue", "Night", "River", "Gold", "Summer", "Train", "Fire", "Velvet", "Moon", "Road", "Paper", "Neon")
 
 MANAGER_PHONE = "+12125550199"
 STUDIO_ZONE = "America/New_York"
@@ -79,10 +78,10 @@ START = dt.datetime(2027, 3, 1, 5, tzinfo=dt.UTC)  # a Monday, midnight in New Y
 
 def world_build(*, seed: int, orders: int, days: int, model: ReplyModel, start: dt.datetime = START) -> World:
     """The roster and the orders for a seed; the same seed always gives the same world."""
-    roster = tuple(_roster(random.Random(f"{seed}:roster"), seed, model))
-    stream = random.Random(f"{seed}:orders")
-    arrivals = sorted(_arrival(stream, start, days) for _ in range(orders))
-    made = tuple(_order(random.Random(f"{seed}:order:{i}"), i, seed, at) for i, at in enumerate(arrivals))
+    roster = tuple(_roster(stream(seed, "roster"), seed, model))
+    arrival_draws = stream(seed, "orders")
+    arrivals = sorted(_arrival(arrival_draws, start, days) for _ in range(orders))
+    made = tuple(_order(stream(seed, "order", i), i, seed, at) for i, at in enumerate(arrivals))
     return World(seed=seed, start=start, musicians=roster, orders=made)
 
 
@@ -94,7 +93,7 @@ def _roster(rng: random.Random, seed: int, model: ReplyModel) -> list[SimMusicia
             index = len(musicians)
             zone = rng.choice(MUSICIAN_ZONES)
             days_ago = None if rng.random() < 0.2 else rng.randint(1, 120)
-            behaviour = model.musician(random.Random(f"{seed}:musician:{index}"), zone=zone)
+            behaviour = model.musician(stream(seed, "musician", index), zone=zone)
             musicians.append(
                 SimMusician(index, names[index], f"+1212555{100 + index:04d}", slug, zone, days_ago, behaviour)
             )

@@ -10,6 +10,7 @@ import random
 import statistics
 import sys
 from pathlib import Path
+from types import FrameType
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -31,6 +32,7 @@ SIMULATOR = ROOT / "workflow" / "simulation"
 ENGINE_TABLES = ("bookings_", "messaging_", "scheduling_calendarevent")
 KNOWN_END_STATES = {Booking.Status.CONFIRMED, Booking.Status.NEEDS_ATTENTION, Booking.Status.CANCELLED}
 MODEL = ReplyModel()
+
 
 def small_world(seed: int = 7):
     return world_build(seed=seed, orders=6, days=2, model=MODEL)
@@ -57,7 +59,7 @@ class EngineRowWrites:
     @staticmethod
     def _issuer() -> str:
         """The innermost frame in the project's own code (not Django's, Celery's or this test's)."""
-        frame = sys._getframe(2)
+        frame: FrameType | None = sys._getframe(2)
         while frame is not None:
             name = frame.f_code.co_filename
             if name.startswith(PROJECT) and "/.venv/" not in name and name != __file__:
@@ -129,7 +131,9 @@ def test_the_roster_is_about_forty_musicians_over_eight_instruments_of_the_catal
     from musicians.seed_data import INSTRUMENTS
 
     world = world_build(seed=1, orders=1, days=1, model=MODEL)
-    per_instrument = [sum(m.instrument == slug for m in world.musicians) for slug in {m.instrument for m in world.musicians}]
+    per_instrument = [
+        sum(m.instrument == slug for m in world.musicians) for slug in {m.instrument for m in world.musicians}
+    ]
 
     assert len(per_instrument) == 8 and all(3 <= n <= 8 for n in per_instrument)
     assert {m.instrument for m in world.musicians} <= set(INSTRUMENTS.values())
