@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import F
 
-from bookings.models import Booking, BookingEvent, Fill, Offer
+from bookings.models import Booking, BookingEvent, CandidateTime, Fill, Offer
 from messaging.models import Message
 from musicians.models import Musician
 
@@ -43,6 +43,7 @@ class OrderOutcome:
     status: str  # a Booking.Status, or "unread" (the email made no booking)
     hours_to_fill: float  # infinite when not filled in time
     short_notice: bool
+    no_viable_time: bool  # no time with a full band free when planned (studio busy, too soon): no policy helps
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ def _outcomes(world: World) -> list[OrderOutcome]:
         b.inbound_email.message_id if b.inbound_email else "": b
         for b in Booking.objects.select_related("inbound_email", "current_time")
     }
+    with_viable_time = set(CandidateTime.objects.filter(viable=True).values_list("booking_id", flat=True))
     confirmed_at = dict(
         BookingEvent.objects.filter(kind=BookingEvent.Kind.CONFIRMED).values_list("booking_id", "at").order_by("at")
     )
@@ -102,7 +104,8 @@ def _outcomes(world: World) -> list[OrderOutcome]:
             if at is not None and at <= booking.current_time.starts_at - lead:
                 hours = (at - order.arrives_at) / dt.timedelta(hours=1)
         status = booking.status if booking is not None else "unread"
-        outcomes.append(OrderOutcome(order.index, status, hours, order.short_notice))
+        unplannable = booking is None or booking.pk not in with_viable_time
+        outcomes.append(OrderOutcome(order.index, status, hours, order.short_notice, unplannable))
     return outcomes
 
 
@@ -209,6 +212,8 @@ def report_rows(report: PolicyReport) -> list[tuple[str, str]]:
     rows.append(("Dane's alerts per order", f"{per(report.texts['alert']):.2f}"))
     rows.append(("fairness: mean Gini of confirmed seats per musician, per instrument", f"{report.fairness_gini:.2f}"))
     rows.append(("final states", ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))))
+    unplannable = sum(o.no_viable_time for o in outcomes)
+    rows.append(("of which no viable time when planned (studio busy, too soon)", str(unplannable)))
     return rows
 
 

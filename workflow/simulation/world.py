@@ -25,8 +25,8 @@ INSTRUMENTS: tuple[tuple[str, str, float], ...] = (
 )
 MUSICIAN_ZONES = ("America/New_York", "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles")
 CLIENT_ZONES = {"Eastern": "America/New_York", "Central": "America/Chicago", "Pacific": "America/Los_Angeles"}
-FIRST_NAMES: tuple[str, ...] = ("Ana", "Bo", "Cass", "Dev", "Eli", "Fay", "Gus", "Hal", "Ida", "Jo", "Kit", "Lou", "Max")
-FIRST_NAMES += ("Ned", "Oz", "Pia", "Quin", "Ray", "Sam", "Tess", "Uma", "Vic", "Wes", "Yara", "Zed")
+FIRST_NAMES: tuple[str, ...] = ("Ana", "Bo", "Cass", "Dev", "Eli", "Fay", "Gus", "Hal", "Ida", "Jo", "Kit", "Lou")
+FIRST_NAMES += ("Max", "Ned", "Oz", "Pia", "Quin", "Ray", "Sam", "Tess", "Uma", "Vic", "Wes", "Yara", "Zed")
 LAST_NAMES = ("Reyes", "Chen", "Okafor", "Novak", "Brandt", "Silva", "Moreau", "Haddad", "Kowal", "Lindqvist", "Ortiz")
 SONG_WORDS = ("Blue", "Night", "River", "Gold", "Summer", "Train", "Fire", "Velvet", "Moon", "Road", "Paper", "Neon")
 

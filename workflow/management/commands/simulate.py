@@ -7,6 +7,7 @@ to --out. See docs/simulation.md.
 
 import logging
 import time
+import warnings
 from pathlib import Path
 
 from django.conf import settings
@@ -40,6 +41,7 @@ class Command(BaseCommand):
         if bookings < 1 or days < 1:
             raise CommandError("--bookings and --days must be at least 1.")
         logging.getLogger("celery").setLevel(logging.WARNING)  # one line per eager task otherwise
+        warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: no collectstatic here
         model = ReplyModel()
         world = world_build(seed=seed, orders=bookings, days=days, model=model)
         started = time.monotonic()
