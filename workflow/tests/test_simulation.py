@@ -9,6 +9,7 @@ import importlib
 import random
 import statistics
 import sys
+import types
 from pathlib import Path
 from types import FrameType
 from zoneinfo import ZoneInfo
@@ -20,7 +21,11 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from bookings.models import Booking, Fill, InboundEmail, Offer
+from messaging.backends import OutgoingText
 from messaging.models import InboundText, Message
+from workflow.management.commands.simulate import Command
+from workflow.simulation.phones import Phones
+from workflow.simulation.policies import policy_apply, policy_names
 from workflow.simulation.reply_model import ReplyModel
 from workflow.simulation.report import gini, quantile, report_rows, results_markdown
 from workflow.simulation.run import policy_simulate
@@ -198,3 +203,57 @@ def test_the_command_writes_the_table_and_the_pictures_from_its_own_throwaway_da
     assert (tmp_path / "simulation-time-to-fill.png").stat().st_size > 0
     assert (tmp_path / "simulation-texts.png").stat().st_size > 0
     assert InboundEmail.objects.count() == emails_before  # the test database was never touched
+
+
+def test_without_bookings_policy_the_only_policy_is_the_seed(monkeypatch):
+    monkeypatch.setitem(sys.modules, "bookings.policy", None)  # importing it raises ImportError
+
+    assert policy_names() == ("seed",)
+    policy_apply(studio=object(), name="seed")  # needs no setting
+    with pytest.raises(ValueError, match="Unknown fill policy"):
+        policy_apply(studio=object(), name="waves")
+    assert Command()._policies("") == ["seed"]
+
+
+def test_with_bookings_policy_every_name_it_offers_is_run_and_set_through_it(monkeypatch):
+    chosen = []
+    engine_policy = types.ModuleType("bookings.policy")
+    engine_policy.POLICY_NAMES = ("seed", "waves")
+    engine_policy.fill_policy_set = lambda *, studio, name: chosen.append((studio, name))
+    monkeypatch.setitem(sys.modules, "bookings.policy", engine_policy)
+
+    assert Command()._policies("") == ["seed", "waves"]
+    assert Command()._policies("waves") == ["waves"]
+    policy_apply(studio="the studio", name="waves")
+    assert chosen == [("the studio", "waves")]
+
+
+def offer_text(token: str, song: str) -> str:
+    return (
+        f'Custom Tracks Studio: can you play drums on "{song}", Sat Mar 6, 2:00-5:00 PM EST? '
+        f"YES https://studio.example/o/{token}/yes NO https://studio.example/o/{token}/no"
+    )
+
+
+def test_a_phone_reads_its_offers_from_the_outbox_and_a_reminder_prompts_some_silent_ones(outbox):
+    world = world_build(seed=2, orders=1, days=1, model=MODEL)
+    scheduled = []
+    phones = Phones(world=world, model=MODEL, schedule=lambda at, answer: scheduled.append(at))
+    musicians = world.musicians[:40]
+    song = world.orders[0].song
+    now = dt.datetime(2027, 3, 1, 17, tzinfo=dt.UTC)
+    for n, musician in enumerate(musicians):
+        outbox.append(OutgoingText(n, musician.phone, offer_text(f"token{n}", song), "offer"))
+    phones.deliver(now)
+    answered = len(scheduled)
+    silent = sum(len(p.silent) for p in phones.phones.values())
+    for n, musician in enumerate(musicians):
+        outbox.append(
+            OutgoingText(100 + n, musician.phone, f"Reminder: https://studio.example/o/token{n}/yes", "reminder")
+        )
+    phones.deliver(now)
+
+    assert answered + silent == len(musicians) and 0 < silent < answered
+    assert 0 < len(scheduled) - answered < silent  # some, not all, of the silent ones answer after the reminder
+    assert all(at >= now for at in scheduled)
+    assert "offer texts the phones could not read" not in phones.tally
