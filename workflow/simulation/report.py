@@ -21,7 +21,7 @@ import datetime as dt
 import math
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -31,6 +31,7 @@ from bookings.models import Booking, BookingEvent, CandidateTime, Fill, Offer
 from messaging.models import Message
 from musicians.models import Musician
 
+from .reply_model import ReplyModel
 from .world import World
 
 PURPOSES = ("offer", "reminder", "notice", "confirmation", "reply", "alert")
@@ -212,12 +213,14 @@ def report_rows(report: PolicyReport) -> list[tuple[str, str]]:
     rows.append(("Dane's alerts per order", f"{per(report.texts['alert']):.2f}"))
     rows.append(("fairness: mean Gini of confirmed seats per musician, per instrument", f"{report.fairness_gini:.2f}"))
     rows.append(("final states", ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))))
+    errors = sum(n for what, n in report.phone_tally.items() if what.startswith("ENGINE ERRORS"))
+    rows.append(("engine errors (a request answered 500, a task that raised)", str(errors)))
     unplannable = sum(o.no_viable_time for o in outcomes)
     rows.append(("of which no viable time when planned (studio busy, too soon)", str(unplannable)))
     return rows
 
 
-def results_markdown(reports: list[PolicyReport], *, seed: int, days: int) -> str:
+def results_markdown(reports: list[PolicyReport], *, seed: int, days: int, model: ReplyModel | None = None) -> str:
     """Policies side by side, one column each, on the same orders and the same musicians."""
     table = [report_rows(r) for r in reports]
     header = "| what | " + " | ".join(f"`{r.policy}`" for r in reports) + " |"
@@ -226,7 +229,13 @@ def results_markdown(reports: list[PolicyReport], *, seed: int, days: int) -> st
         lines.append(f"| {what} | " + " | ".join(rows[i][1] for rows in table) + " |")
     intro = f"Simulated {reports[0].orders} orders arriving over {days} days, seed {seed}."
     notes = [_phone_notes(r) for r in reports if r.phone_tally]
+    if model is not None:
+        notes.append(f"- reply model: {_model_line(model)}.")
     return "\n".join([intro, "", *lines, "", *notes]).rstrip() + "\n"
+
+
+def _model_line(model: ReplyModel) -> str:
+    return ", ".join(f"{f.name} {getattr(model, f.name)}" for f in fields(model))
 
 
 def _phone_notes(report: PolicyReport) -> str:

@@ -49,7 +49,7 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
         out = Path(str(options["out"]))
         out.mkdir(parents=True, exist_ok=True)
-        table = results_markdown(reports, seed=seed, days=days)
+        table = results_markdown(reports, seed=seed, days=days, model=model)
         (out / "results.md").write_text(table)
         time_to_fill_figure(reports, out / "simulation-time-to-fill.png")
         texts_figure(reports, out / "simulation-texts.png")
