@@ -213,10 +213,10 @@ def report_rows(report: PolicyReport) -> list[tuple[str, str]]:
     rows.append(("Dane's alerts per order", f"{per(report.texts['alert']):.2f}"))
     rows.append(("fairness: mean Gini of confirmed seats per musician, per instrument", f"{report.fairness_gini:.2f}"))
     rows.append(("final states", ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))))
-    errors = sum(n for what, n in report.phone_tally.items() if what.startswith("ENGINE ERRORS"))
-    rows.append(("engine errors (a request answered 500, a task that raised)", str(errors)))
     unplannable = sum(o.no_viable_time for o in outcomes)
     rows.append(("of which no viable time when planned (studio busy, too soon)", str(unplannable)))
+    errors = sum(n for what, n in report.phone_tally.items() if what.startswith("ENGINE ERRORS"))
+    rows.append(("engine errors (a request answered 500, a task that raised)", str(errors)))
     return rows
 
 
