@@ -75,7 +75,9 @@ class Phones:
     def _offered(self, phone: Phone, body: str, now: dt.datetime) -> None:
         token, offer = TOKEN.search(body), OFFER.search(body)
         if token is None or offer is None:
+            # The offer text changed shape: the phones must learn it, or the run means nothing.
             self.tally["offer texts the phones could not read"] += 1
+            logger.warning("A simulated phone could not read an offer text; update workflow.simulation.phones")
             return
         order = self.world.order_for_song(offer["song"] or "")
         order_index = order.index if order else -1

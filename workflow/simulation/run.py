@@ -88,7 +88,6 @@ class Simulation:
         self.order_of_events = itertools.count()
         self.orders_left = len(world.orders)
         self.phones = Phones(world=world, model=model, schedule=self.at)
-        self.ended_at = world.start
 
     def at(self, when: dt.datetime, action: Callable[[], None]) -> None:
         heapq.heappush(self.events, (when, next(self.order_of_events), action))
@@ -112,7 +111,6 @@ class Simulation:
                     break
                 self._at_moment(when, action)
                 bar.update(int((when - self.world.start) / dt.timedelta(hours=1)) - bar.n)
-                self.ended_at = when
             bar.update(bar.total - bar.n)
 
     def _at_moment(self, when: dt.datetime, action: Callable[[], None]) -> None:
