@@ -2,7 +2,7 @@
 VENV ?= .venv
 PYTHON ?= python3
 
-.PHONY: run test bench lint format install clean
+.PHONY: run test bench simulate lint format install clean
 
 # What each command needs from the system. scripts/prereqs.sh finds it, else installs it
 # (root, or sudo without a password), else prints the one line to run. A fresh Debian has
@@ -33,6 +33,10 @@ test: install
 ## bench: timed benchmarks (ratios against a floor measured in the same run) -> bench/results.md
 bench: install
 	VENV=$(VENV) scripts/bench $(BENCH_ARGS)
+
+## simulate: replay a month of orders through the real engine per fill policy -> data/simulation/results.md
+simulate: install
+	$(VENV)/bin/python manage.py simulate $(SIM_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
