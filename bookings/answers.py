@@ -107,7 +107,8 @@ def _accept(booking: Booking, offer: Offer, now: dt.datetime) -> Outcome:
         return _late_yes(booking, offer, now)
     # Two bookings at overlapping times may both want this musician: their row is the referee.
     Musician.objects.select_for_update().get(pk=musician.pk)
-    if holds_elsewhere(booking=booking, span=Interval(time.starts_at, time.ends_at)).get(musician.pk):
+    holding_here = Fill.objects.filter(candidate_time=time, musician=musician).exists()  # another seat of this one
+    if holding_here or holds_elsewhere(booking=booking, span=Interval(time.starts_at, time.ends_at)).get(musician.pk):
         _settle(offer, Offer.Status.DECLINED, now)
         seat_move_on(booking=booking, offer=offer, now=now)
         return Outcome.CONFLICT

@@ -214,3 +214,38 @@ def test_a_yes_from_a_musician_who_took_an_overlapping_seat_elsewhere_is_passed_
     assert answer(offer_to(band["drew"], booking), Answer.YES) == Outcome.CONFLICT
 
     assert offer_to(band["dana"], booking).status == Offer.Status.OPEN  # the seat moved on
+
+
+def test_two_seats_of_one_instrument_never_go_to_one_musician(clock):
+    from bookings.escalation import booking_escalate
+
+    players = [MusicianFactory(name=f"Violin {n}", plays=["violin"], last_booked_at=NOW - dt.timedelta(days=n))
+               for n in (1, 2, 3, 4)]  # fmt: skip
+    booking = make_booking(seats=["violin", "violin"], windows=[SAT_2PM])
+    booking_start(booking_id=booking.pk)
+    clock.shift(dt.timedelta(minutes=61))
+
+    booking_escalate(booking_id=booking.pk)  # each seat moves on to its next violinist, a different one
+
+    later = Offer.objects.filter(booking=booking, musician__in=players[2:])
+    assert sorted(later.values_list("musician__name", flat=True)) == ["Violin 3", "Violin 4"]
+    assert len({offer.seat_id for offer in later}) == 2
+    for offer in later:
+        assert answer(offer, Answer.YES) == Outcome.ACCEPTED
+    assert Booking.objects.get(pk=booking.pk).status == Booking.Status.CONFIRMED
+
+
+def test_a_yes_for_a_second_seat_at_a_time_already_held_is_passed_on_not_a_crash(clock):
+    from bookings.models import Seat
+
+    one, other = (MusicianFactory(name=name, plays=["violin"]) for name in ("One", "Other"))
+    booking = make_booking(seats=["violin", "violin"], windows=[SAT_2PM])
+    booking_start(booking_id=booking.pk)
+    booking.refresh_from_db()
+    second_seat = Seat.objects.filter(booking=booking).order_by("number").last()
+    answer(Offer.objects.get(musician=one), Answer.YES)
+    Offer.objects.filter(musician=other).update(status=Offer.Status.DECLINED)  # say an old bug asked One twice
+    [twice] = offers_send(booking=booking, time=booking.current_time, picks=[(second_seat, one)], now=NOW)
+
+    assert answer(twice, Answer.YES) == Outcome.CONFLICT
+    assert Fill.objects.filter(musician=one).count() == 1
