@@ -35,9 +35,8 @@ class CandidateTimeInline(ReadOnlyInline):
     model = CandidateTime
 
 
-class SeatInline(admin.TabularInline):
+class SeatInline(ReadOnlyInline):
     model = Seat
-    extra = 0
 
 
 class FillInline(ReadOnlyInline):
@@ -68,20 +67,24 @@ class BookingAdmin(admin.ModelAdmin):
     list_filter = ["status", "calendar_sync", "studio"]
     search_fields = ["client_name", "client_email", "song_title", "notes"]
     date_hierarchy = "created_at"
+    # What the client wrote may be corrected here; everything the engine owns is read-only:
+    # state changes go through their services (the board's actions, or the actions below).
+    CLIENT_FIELDS = ("client_name", "client_email", "song_title", "mp3_url", "video_url", "other_links", "notes")
     readonly_fields = [
-        "inbound_email",
-        "calendar_sync",
-        "calendar_error",
-        "current_time",
-        "planned_at",
-        "last_offer_at",
-        "attention_reason",
-        "calendar_sync_queued_at",
-        "created_at",
-    ]
+        "studio", "inbound_email", "status", "current_time", "time_zone", "session_minutes", "planned_at",
+        "last_offer_at", "next_step_at", "escalation_paused", "attention_reason", "plan_failures", "plan_error",
+        "calendar_sync", "calendar_error", "calendar_sync_attempts", "calendar_sync_queued_at", "created_at",
+    ]  # fmt: skip
+    fields = [*CLIENT_FIELDS, *readonly_fields]
     inlines = [SeatInline, RequestedWindowInline, CandidateTimeInline, OfferInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["cancel_bookings", "write_calendars_again"]
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # bookings come from order emails, or the board's order form
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # a booking is cancelled (everyone told, calendars cleared), never deleted
 
     @admin.action(description="Cancel the selected bookings (tells everyone asked or booked)")
     def cancel_bookings(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:

@@ -10,8 +10,8 @@ Definitions (docs/simulation.md says the same):
 - texts per order: Message rows by purpose, over the number of orders.
 - quiet hours: a text sent to a musician inside their quiet hours (the Musician's
   quiet_hours_start/end when the model has them, else the reply model's sleep hours).
-- late YES share: offers marked late (YES after the seat was gone) over all YESes
-  (accepted + late).
+- late YES share: offers marked late or standby (YES after the seat was gone) over all
+  YESes (accepted + late + standby).
 - fairness: per instrument, the Gini coefficient of confirmed seats over every
   musician who plays it (0 = perfectly even, 1 = one musician takes all); the mean
   over the instruments that had any confirmed seat.
@@ -71,7 +71,8 @@ class PolicyReport:
 
 
 def policy_report(*, world: World, policy: str, phone_tally: dict[str, int]) -> PolicyReport:
-    yeses = Offer.objects.filter(status__in=[Offer.Status.ACCEPTED, Offer.Status.LATE])
+    after_the_seat_went = [Offer.Status.LATE, Offer.Status.STANDBY]
+    yeses = Offer.objects.filter(status__in=[Offer.Status.ACCEPTED, *after_the_seat_went])
     quiet, quiet_offers = _quiet_texts(world)
     return PolicyReport(
         policy=policy,
@@ -80,7 +81,7 @@ def policy_report(*, world: World, policy: str, phone_tally: dict[str, int]) -> 
         quiet_texts=quiet,
         quiet_offers=quiet_offers,
         yeses=yeses.count(),
-        late_yeses=yeses.filter(status=Offer.Status.LATE).count(),
+        late_yeses=yeses.filter(status__in=after_the_seat_went).count(),
         fairness_gini=_fairness(world),
         phone_tally=dict(sorted(phone_tally.items())),
     )

@@ -51,3 +51,39 @@ def test_inbound_emails_are_read_only_and_never_deleted(admin_client, some_of_ev
     delete = admin_client.post(reverse("admin:bookings_inboundemail_delete", args=[email.pk]), {"post": "yes"})
     assert delete.status_code == 403
     assert InboundEmail.objects.filter(pk=email.pk).exists()
+
+
+def test_a_bookings_status_and_seats_cannot_be_changed_in_the_admin(admin_client, some_of_everything):
+    from bookings.models import Booking
+
+    booking = Booking.objects.filter(status=Booking.Status.OFFERING).first() or Booking.objects.first()
+    url = reverse("admin:bookings_booking_change", args=[booking.pk])
+    page = admin_client.get(url).content.decode()
+    form = {"client_name": "Renamed", "client_email": "", "song_title": "", "mp3_url": "", "video_url": "",
+            "other_links": "[]", "notes": "", "status": "cancelled", "escalation_paused": "on"}  # fmt: skip
+    for prefix in ("seats", "requested_windows", "candidate_times", "offers"):
+        form |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+
+    response = admin_client.post(url, form)
+
+    assert 'name="status"' not in page and "seats-0-instrument" not in page
+    assert response.status_code == 302, response.content.decode()[:2000]
+    after = Booking.objects.get(pk=booking.pk)
+    assert (after.client_name, after.status, after.escalation_paused) == ("Renamed", booking.status, False)
+
+
+def test_the_admins_cancel_action_goes_through_the_managers_service_and_names_the_user(
+    admin_client, some_of_everything
+):
+    from bookings.models import Booking
+
+    booking = Booking.objects.exclude(status=Booking.Status.CANCELLED).first()
+
+    admin_client.post(
+        reverse("admin:bookings_booking_changelist"),
+        {"action": "cancel_bookings", "_selected_action": [booking.pk]},
+    )
+
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    assert booking.events.filter(kind="cancelled", actor="admin").exists()
