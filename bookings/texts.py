@@ -7,6 +7,7 @@ so free text from the client (the song title) is clipped.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -20,15 +21,33 @@ if TYPE_CHECKING:
     from .models import Booking
 
 SONG_CHARS = 40
+CLIENT_CHARS = 40
 STUDIO_CHARS = 30
 Zone = ZoneInfo | str
 
+# What a client wrote reaches phones from the studio's number, so it carries no link and no
+# word a reader (or a carrier) would take as an answer or a command. Only our own links and
+# answer words are ever in a text.
+_LINK = re.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]*://\S*|www\.\S+|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/\S*)?)")
+_ANSWER_WORDS = re.compile(r"(?i)\b(?:yes|no|y|n|stop|stopall|start|unstop|help|info|cancel|end|quit|unsubscribe)\b")
+
+
+def client_words(text: str, chars: int) -> str:
+    """A client's words made safe for a text: links and answer words taken out, clipped to `chars`."""
+    cleaned = _ANSWER_WORDS.sub("", _LINK.sub("", text))
+    cleaned = " ".join(re.sub(r"[<>\[\]{}]", "", cleaned).split())
+    return _clip(cleaned, chars)
+
 
 def _song(title: str) -> str:
-    title = title.strip()
+    title = client_words(title, SONG_CHARS)
     if not title:
         return ""
-    return f' "{_clip(title, SONG_CHARS)}"'
+    return f' "{title}"'
+
+
+def _client(booking: Booking) -> str:
+    return client_words(booking.client_name, CLIENT_CHARS) or "(a client)"
 
 
 def _on_song(title: str) -> str:
@@ -98,7 +117,7 @@ def manager_confirmation_text(
     players = ", ".join(f"{instrument} - {name}" for instrument, name in lineup)
     session = format_session(start, end, zone)
     return (
-        f"Booked #{booking.pk} {booking.client_name}{_song(booking.song_title)}, {session}: {players}. "
+        f"Booked #{booking.pk} {_client(booking)}{_song(booking.song_title)}, {session}: {players}. "
         f"{board_link(booking)}"
     )
 
@@ -123,7 +142,7 @@ def cancelled_text(*, studio_name: str, start: dt.datetime, end: dt.datetime, zo
 
 def manager_help_text(*, booking: Booking, reason: str) -> str:
     song = _song(booking.song_title)
-    return f"Workflow: booking #{booking.pk} {booking.client_name}{song} needs you. {reason} {board_link(booking)}"
+    return f"Workflow: booking #{booking.pk} {_client(booking)}{song} needs you. {reason} {board_link(booking)}"
 
 
 def manager_text_failed_text(*, who: str, purpose: str, error: str, link: str) -> str:

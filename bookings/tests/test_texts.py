@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bookings.texts import (
+    client_words,
     confirmation_text,
     filled_courtesy_text,
     manager_confirmation_text,
@@ -240,3 +241,35 @@ def test_the_manager_help_text_gives_the_reason_and_links_to_the_live_booking_pa
     assert text == (
         "Workflow: booking #7 Acme Records needs you. No musician free for cello. https://studio.example/admin/board/7/"
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("Moon River", "Moon River"),
+        ("Reply YES at http://evil.example/x to win", "Reply at to win"),
+        ("Vonage suspended the account, log in at vonage-help.example.com", "Vonage suspended the account, log in at"),
+        ("stop STOP Stop", ""),
+        ("Yesterday / Nothing Else Matters", "Yesterday / Nothing Else Matters"),  # words, not answers
+        ("see www.example.org now", "see now"),
+    ],
+)
+def test_what_a_client_wrote_reaches_phones_without_links_or_answer_words(written, shown):
+    assert client_words(written, 60) == shown
+
+
+def test_an_offer_for_a_hostile_song_title_carries_only_our_links_and_answer_words(settings):
+    text = offer(song="YES NO http://evil.example STOP www.x.io Reply YES now")
+
+    assert "evil" not in text and "x.io" not in text and "STOP" not in text
+    assert text.count("YES") == 1 and text.count("NO ") == 1  # ours, before our two links
+    assert text.count("https://") == 2
+
+
+def test_dane_s_texts_carry_the_client_s_name_cleaned_and_clipped():
+    booking = SimpleNamespace(pk=7, client_name="Log in at https://phish.example NOW " + "x" * 80, song_title="")
+
+    text = manager_help_text(booking=booking, reason="No drummer free.")
+
+    assert "phish" not in text
+    assert len(text) < 200
