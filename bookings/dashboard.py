@@ -1,7 +1,9 @@
 """The manager's live dashboard, inside the admin: thin views over selectors and actions."""
 
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -9,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.timefmt import format_clock_seconds
 from musicians.models import Musician
 
 from . import manager
@@ -24,10 +27,17 @@ def _context(request: HttpRequest, **extra: object) -> dict:
     return {**admin.site.each_context(request), "poll_seconds": POLL_SECONDS, **extra}
 
 
+def _on_the_studio_clock(response: HttpResponse, zone: ZoneInfo) -> HttpResponse:
+    """The live refresh says when it last updated on the studio's clock, not the browser's."""
+    response["X-Studio-Clock"] = format_clock_seconds(timezone.now(), zone)
+    return response
+
+
 def board(request: HttpRequest) -> HttpResponse:
     rows = [(b, next_escalation_at(b)) for b in board_bookings(now=timezone.now())]
     template = "dashboard/_board_rows.html" if request.GET.get("fragment") else "dashboard/board.html"
-    return render(request, template, _context(request, rows=rows, title="Bookings board"))
+    zone = rows[0][0].studio.zone if rows else ZoneInfo(settings.STUDIO_TIME_ZONE)
+    return _on_the_studio_clock(render(request, template, _context(request, rows=rows, title="Bookings board")), zone)
 
 
 def booking_page(request: HttpRequest, booking_id: int) -> HttpResponse:
@@ -35,7 +45,8 @@ def booking_page(request: HttpRequest, booking_id: int) -> HttpResponse:
     view = booking_view(booking_id=booking_id, now=timezone.now())
     template = "dashboard/_booking_live.html" if request.GET.get("fragment") else "dashboard/booking.html"
     musicians = Musician.objects.filter(is_active=True, opted_out_at__isnull=True).only("pk", "name")
-    return render(request, template, _context(request, view=view, musicians=musicians, title=str(view.booking)))
+    context = _context(request, view=view, musicians=musicians, title=str(view.booking))
+    return _on_the_studio_clock(render(request, template, context), view.booking.studio.zone)
 
 
 def _actor(request: HttpRequest) -> str:

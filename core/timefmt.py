@@ -43,6 +43,13 @@ def format_clock(moment: dt.datetime, zone: ZoneInfo | str) -> str:
     return f"{_clock(local)} {local.tzname()}"
 
 
+def format_clock_seconds(moment: dt.datetime, zone: ZoneInfo | str) -> str:
+    """`2:05:09 PM EST`: a clock that shows it is ticking."""
+    zone = ZoneInfo(zone) if isinstance(zone, str) else zone
+    local = moment.astimezone(zone)
+    return f"{local.hour % 12 or 12}:{local:%M:%S %p} {local.tzname()}"
+
+
 def format_moment(moment: dt.datetime, zone: ZoneInfo | str) -> str:
     zone = ZoneInfo(zone) if isinstance(zone, str) else zone
     local = moment.astimezone(zone)

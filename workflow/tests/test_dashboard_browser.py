@@ -52,7 +52,7 @@ def dane(browser: Browser, live_server, celery_worker, settings) -> Page:
     """Dane, logged into the admin in a desktop-sized window."""
     settings.PUBLIC_BASE_URL = live_server.url
     get_user_model().objects.create_superuser("dane", "dane@studio.example", "a-long-test-password")
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, timezone_id="Asia/Tokyo")  # not the studio's
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", "dane")
     page.fill("#id_password", "a-long-test-password")
@@ -116,6 +116,10 @@ def test_dane_runs_a_booking_from_the_board(browser, dane, live_server):
     shot(musician, "phone-answered")
 
     expect(dane.locator(".seat-filled")).to_have_text("Drew", timeout=10_000)  # the seat fills live
+    # One clock on the page: the live refresh's too is the studio's, labelled, whatever the browser's zone.
+    expect(dane.locator("#live-status")).to_have_text(
+        re.compile(r"Live: updated \d+:\d\d:\d\d [AP]M E[SD]T \(studio clock\)")
+    )
     shot(dane, "booking")
 
     dane.once("dialog", lambda dialog: dialog.accept())
