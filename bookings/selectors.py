@@ -70,6 +70,7 @@ class Candidate:
     days: int | None
     reason: str  # "" when free
     offer_status: str = ""
+    booked_here: bool = False  # holds this seat
 
 
 @dataclass
@@ -139,20 +140,33 @@ def _seats(booking: Booking, offers: list[Offer], now: dt.datetime) -> list[Seat
     views = {seat.pk: SeatView(seat) for seat in seats}
     if time is None:
         return list(views.values())
+    booked: dict[int, int] = {}
     for fill in Fill.objects.filter(candidate_time=time).select_related("musician"):
         views[fill.seat_id].filled_by = fill.musician.name
+        booked[fill.musician_id] = fill.seat_id
+    here = [o for o in offers if o.candidate_time_id == time.pk]
+    # Once booked, the ranking is shown as it stood when the seats were offered: days since
+    # each musician's last booking then (the band's own session is not a "busy" to them).
+    as_of = min((o.created_at for o in here), default=now) if booking.status == Booking.Status.CONFIRMED else now
     session = Interval(time.starts_at, time.ends_at)
-    roster = booking_roster(booking=booking, seats=seat_needs(booking), span=session, now=now)
-    asked = {(o.seat_id, o.musician_id): o.get_status_display() for o in offers if o.candidate_time_id == time.pk}
+    roster = booking_roster(booking=booking, seats=seat_needs(booking), span=session, now=as_of)
+    asked = {(o.seat_id, o.musician_id): o.get_status_display() for o in here}
     for seat in seats:
         players = [p for p in roster.ranked if seat.instrument_id in p.instrument_ids]
-        views[seat.pk].ranked = [_candidate(p, session, now, asked.get((seat.pk, p.id), "")) for p in players]
+        views[seat.pk].ranked = [
+            Candidate(p.name, None, "", "Booked", booked_here=True)
+            if booked.get(p.id) == seat.pk
+            else _candidate(p, session, as_of, asked.get((seat.pk, p.id), ""), busy_with_us=p.id in booked)
+            for p in players
+        ]
     _add_left_out(views, seats)
     return list(views.values())
 
 
-def _candidate(player: Player, session: Interval, now: dt.datetime, offer_status: str) -> Candidate:
-    reason = unavailable_reason(player, session) or ""
+def _candidate(
+    player: Player, session: Interval, now: dt.datetime, offer_status: str, *, busy_with_us: bool = False
+) -> Candidate:
+    reason = "booked on another seat of this session" if busy_with_us else unavailable_reason(player, session) or ""
     return Candidate(player.name, days_since(player.last_booked_at, now), reason, offer_status)
 
 

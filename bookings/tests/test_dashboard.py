@@ -1,5 +1,7 @@
 """The manager's dashboard: the board, one booking, its actions, in fixed queries."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -217,3 +219,19 @@ def test_an_unreadable_email_page_offers_to_read_it_again(admin_client):
     page = admin_client.get(reverse("admin:bookings_inboundemail_change", args=[email.pk])).content.decode()
 
     assert reverse("dashboard-reparse", args=[email.pk]) in page
+
+
+def test_a_confirmed_booking_shows_who_is_booked_and_the_ranking_as_it_stood_when_offered(admin_client, band, clock):
+    booking = started()
+    clock.shift(dt.timedelta(days=3))  # confirmed days after it was offered
+    for offer in Offer.objects.filter(booking=booking, status=Offer.Status.OPEN):
+        offer_answer(offer_id=offer.pk, answer=Answer.YES)
+    from bookings.calendar_sync import booking_calendar_sync
+
+    booking_calendar_sync(booking_id=booking.pk)  # the band's own events are on their calendars now
+
+    page = admin_client.get(reverse("dashboard-booking", args=[booking.pk])).content.decode()
+
+    assert "busy in their calendar" not in page
+    assert page.count("booked for this session") == 2
+    assert "Drew — never booked" in page  # as he stood when the seats were offered
