@@ -8,12 +8,13 @@ email we could not read (stored, the manager told), 400 not an email at all,
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from bookings.intake import IntakeOutcome, inbound_email_process, inbound_email_store
-from core.links import admin_url
+from core.links import absolute_url
 
 
 def _token(request: HttpRequest) -> str:
@@ -65,7 +66,7 @@ def _answer(outcome: IntakeOutcome) -> JsonResponse:
     body = {
         "booking": booking.pk,
         "status": booking.status,
-        "url": admin_url("bookings_booking_change", booking.pk),
+        "url": absolute_url(reverse("dashboard-booking", args=[booking.pk])),  # Dane's live booking page
         "inbound_email": email_id,
         "replay": outcome.replay,
     }

@@ -47,7 +47,7 @@ def test_it_makes_a_booking_from_a_json_email(client):
     assert response.json() == {
         "booking": booking.pk,
         "status": "offering",
-        "url": f"https://studio.example/admin/bookings/booking/{booking.pk}/change/",
+        "url": f"https://studio.example/admin/board/{booking.pk}/",
         "inbound_email": booking.inbound_email_id,
         "replay": False,
     }
