@@ -24,7 +24,7 @@ punctuation::
     Second line of notes.
 
 The same order is read in the layouts web forms and mail clients produce (each with an
-example in docs/email-formats.md, and whole emails in bookings/tests/corpus/):
+example in the README's "The order email", and whole emails in bookings/tests/corpus/):
 
 - separators: `Label: value`, `Label = value`, `Label<tab>value`, `Label - value`, or the
   label alone on its line and the value on the next (`Label`, `Label:`, `--- Label ---`);
