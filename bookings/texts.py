@@ -80,20 +80,21 @@ def offer_text(
     token: str,
 ) -> str:
     session = format_session(start, end, zone)
-    return (
-        f"{_clip(studio_name, STUDIO_CHARS)}: can you play {instrument.lower()}{_on_song(song)}, {session}? "
-        f"YES {offer_link(token, 'yes')} NO {offer_link(token, 'no')}"
-    )
+    asked = f"can you play {instrument.lower()}{_on_song(song)}, {session}?"
+    return f"{_clip(studio_name, STUDIO_CHARS)}: {asked} {_answer_links(token)}"
 
 
 def nudge_text(
     *, studio_name: str, instrument: str, song: str, start: dt.datetime, end: dt.datetime, zone: Zone, token: str
 ) -> str:
     session = format_session(start, end, zone)
-    return (
-        f"{_clip(studio_name, STUDIO_CHARS)}: still looking for {instrument.lower()}{_on_song(song)}, {session}. "
-        f"Can you? YES {offer_link(token, 'yes')} NO {offer_link(token, 'no')}"
-    )
+    asked = f"still looking for {instrument.lower()}{_on_song(song)}, {session}. Can you?"
+    return f"{_clip(studio_name, STUDIO_CHARS)}: {asked} {_answer_links(token)}"
+
+
+def _answer_links(token: str) -> str:
+    """The only answer words and links in any text: ours."""
+    return f"YES {offer_link(token, 'yes')} NO {offer_link(token, 'no')}"
 
 
 def confirmation_text(
