@@ -1,8 +1,10 @@
 """The manager's live dashboard, inside the admin: thin views over selectors and actions."""
 
 from collections.abc import Callable
+from functools import wraps
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -12,7 +14,7 @@ from django.views.decorators.http import require_POST
 from musicians.models import Musician
 
 from . import manager
-from .models import Booking
+from .models import Booking, InboundEmail
 from .selectors import board_bookings, booking_view, next_escalation_at
 
 POLL_SECONDS = 3
@@ -24,12 +26,33 @@ def _context(request: HttpRequest, **extra: object) -> dict:
     return {**admin.site.each_context(request), "poll_seconds": POLL_SECONDS, **extra}
 
 
+View = Callable[..., HttpResponse]
+
+
+def needs(permission: str) -> Callable[[View], View]:
+    """Refuse (403) a staff user without the model permission; the admin's own
+    `admin_view` checks only that they are staff. Superusers hold every permission."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def checked(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+            if not request.user.has_perm(permission):
+                raise PermissionDenied(f"You need the {permission} permission for this page.")
+            return view(request, *args, **kwargs)
+
+        return checked
+
+    return decorate
+
+
+@needs("bookings.view_booking")
 def board(request: HttpRequest) -> HttpResponse:
     rows = [(b, next_escalation_at(b)) for b in board_bookings(now=timezone.now())]
     template = "dashboard/_board_rows.html" if request.GET.get("fragment") else "dashboard/board.html"
     return render(request, template, _context(request, rows=rows, title="Bookings board"))
 
 
+@needs("bookings.view_booking")
 def booking_page(request: HttpRequest, booking_id: int) -> HttpResponse:
     get_object_or_404(Booking, pk=booking_id)
     view = booking_view(booking_id=booking_id, now=timezone.now())
@@ -69,7 +92,7 @@ def _assign(request: HttpRequest, booking_id: int) -> str:
 
 
 def _resend(request: HttpRequest, booking_id: int) -> str:
-    manager.manager_resend(message_id=int(request.POST["message"]), actor=_actor(request))
+    manager.manager_resend(booking_id=booking_id, message_id=int(request.POST["message"]), actor=_actor(request))
     return "Text sent again."
 
 
@@ -84,7 +107,9 @@ ACTIONS: dict[str, Callable[[HttpRequest, int], str]] = {
 
 
 @require_POST
+@needs("bookings.change_booking")
 def booking_action(request: HttpRequest, booking_id: int, action: str) -> HttpResponse:
+    get_object_or_404(Booking, pk=booking_id)  # bookings are never deleted: a missing one is a bad link
     back = HttpResponseRedirect(reverse("dashboard-booking", args=[booking_id]))
     if action not in ACTIONS:
         messages.error(request, f"Unknown action {action!r}.")
@@ -99,7 +124,9 @@ def booking_action(request: HttpRequest, booking_id: int, action: str) -> HttpRe
 
 
 @require_POST
+@needs("bookings.change_booking")
 def email_reparse(request: HttpRequest, inbound_email_id: int) -> HttpResponse:
+    get_object_or_404(InboundEmail, pk=inbound_email_id)
     try:
         outcome = manager.manager_reparse(inbound_email_id=inbound_email_id, actor=_actor(request))
     except manager.ActionRefused as refused:
