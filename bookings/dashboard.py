@@ -2,19 +2,25 @@
 
 from collections.abc import Callable
 from functools import wraps
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from musicians.models import Musician
+from musicians.models import Instrument, Musician
+from scheduling.services import studio_get_or_create_default
 
 from . import manager
+from .intake import OrderRefused, booking_create_by_hand, inbound_email_draft
 from .models import Booking, InboundEmail
+from .order_form import OrderForm, order_form_initial
+from .parsing import html_as_text
 from .selectors import board_bookings, booking_view, next_escalation_at
 
 POLL_SECONDS = 3
@@ -137,3 +143,47 @@ def email_reparse(request: HttpRequest, inbound_email_id: int) -> HttpResponse:
         return HttpResponseRedirect(reverse("admin:bookings_inboundemail_change", args=[inbound_email_id]))
     messages.success(request, "Read again: booking made.")
     return HttpResponseRedirect(reverse("dashboard-booking", args=[outcome.booking.pk]))
+
+
+@needs("bookings.add_booking")
+def order_new(request: HttpRequest) -> HttpResponse:
+    """The order form: `?email=<id>` completes an email the parser refused, none types a phone order."""
+    email = _email_to_complete(request)
+    zone = studio_get_or_create_default().zone
+    instruments = Instrument.objects.order_by("name")
+    if request.method == "POST":
+        form = OrderForm(request.POST, zone=zone, instruments=instruments)
+        if form.is_valid():
+            try:
+                booking = booking_create_by_hand(
+                    order=form.order(), actor=_actor(request), inbound_email_id=email.pk if email else None
+                )
+            except OrderRefused as refused:
+                for error in refused.errors:
+                    form.add_error(None, error)
+            else:
+                messages.success(request, "Booking made: the offers are going out.")
+                return HttpResponseRedirect(reverse("dashboard-booking", args=[booking.pk]))
+    else:
+        form = _prefilled_form(email, zone, instruments)
+    context = _context(request, form=form, email=email, zone=zone, title="Order by hand")
+    if email is not None:
+        context["email_html_text"] = html_as_text(email.body_html)
+    return render(request, "dashboard/order_form.html", context)
+
+
+def _email_to_complete(request: HttpRequest) -> InboundEmail | None:
+    wanted = request.GET.get("email", "")
+    if not wanted:
+        return None
+    if not wanted.isdigit():
+        raise Http404("No such email.")
+    return get_object_or_404(InboundEmail.objects.select_related("booking"), pk=int(wanted))
+
+
+def _prefilled_form(email: InboundEmail | None, zone: ZoneInfo, instruments: QuerySet[Instrument]) -> OrderForm:
+    if email is None:
+        return OrderForm(zone=zone, instruments=instruments)
+    initial, rows = order_form_initial(inbound_email_draft(inbound_email=email), zone)
+    initial["client_email"] = initial["client_email"] or email.sender  # as intake falls back to the sender
+    return OrderForm(zone=zone, instruments=instruments, initial=initial, time_rows=rows)
