@@ -149,6 +149,10 @@ def email_reparse(request: HttpRequest, inbound_email_id: int) -> HttpResponse:
 def order_new(request: HttpRequest) -> HttpResponse:
     """The order form: `?email=<id>` completes an email the parser refused, none types a phone order."""
     email = _email_to_complete(request)
+    made = getattr(email, "booking", None)
+    if made is not None:  # an old alert's link, or a second tab: the booking is already there
+        messages.info(request, f"Email #{made.inbound_email_id} already made this booking.")
+        return HttpResponseRedirect(reverse("dashboard-booking", args=[made.pk]))
     zone = studio_get_or_create_default().zone
     instruments = Instrument.objects.order_by("name")
     if request.method == "POST":

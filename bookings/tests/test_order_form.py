@@ -168,11 +168,29 @@ def test_it_makes_a_phone_order_from_nothing(admin_client, band):
 def test_it_refuses_a_second_booking_from_the_same_email(client, admin_client, band):
     email = unreadable_email(client)
     admin_client.post(order_url(email), form_data())
+    booking = Booking.objects.get()
 
-    page = admin_client.post(order_url(email), form_data()).content.decode()
+    again = admin_client.post(order_url(email), form_data())  # a second tab
+    with pytest.raises(OrderRefused) as refused:  # the form and "read it again" at the same moment
+        booking_create_by_hand(order=order(), actor="dane", inbound_email_id=email.pk)
 
-    assert f"Email #{email.pk} already made booking #{Booking.objects.get().pk}." in page
+    assert again.url == reverse("dashboard-booking", args=[booking.pk])
+    assert refused.value.errors == [f"Email #{email.pk} already made booking #{booking.pk}."]
     assert Booking.objects.count() == 1
+
+
+def test_it_sends_an_old_alerts_link_to_the_booking_already_made(client, admin_client, band):
+    email = unreadable_email(client)
+    admin_client.post(order_url(email), form_data())
+
+    response = admin_client.get(order_url(email))
+
+    assert response.url == reverse("dashboard-booking", args=[Booking.objects.get().pk])
+
+
+def test_it_answers_404_for_an_email_that_does_not_exist(admin_client):
+    assert admin_client.get(reverse("dashboard-order-new") + "?email=999999").status_code == 404
+    assert admin_client.get(reverse("dashboard-order-new") + "?email=x").status_code == 404
 
 
 @pytest.mark.parametrize(
