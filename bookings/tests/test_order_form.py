@@ -5,6 +5,7 @@ import datetime as dt
 import json
 
 import pytest
+from celery import current_app as celery_app
 from django.urls import reverse
 
 from bookings.intake import OrderRefused, booking_create_by_hand
@@ -14,7 +15,6 @@ from bookings.tests.factories import NOW
 from messaging.models import Message
 from musicians.selectors import instrument_catalog
 from musicians.tests.factories import MusicianFactory
-from workflow.celery import app as celery_app
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
