@@ -372,11 +372,11 @@ def _window_problems(order: ParsedOrder, now: dt.datetime) -> list[str]:
     problems = []
     for window in windows:
         if window.ends_at <= window.starts_at:
-            problems.append(f"The time {window.source_line} ends before it starts.")
+            problems.append(f'The time "{window.source_line}" ends before it starts.')
         elif window.starts_at < now:
-            problems.append(f"The time {window.source_line} is in the past.")
+            problems.append(f'The time "{window.source_line}" is in the past.')
         elif minutes and window.ends_at - window.starts_at < dt.timedelta(minutes=minutes):
-            problems.append(f"The time {window.source_line} is shorter than the session.")
+            problems.append(f'The time "{window.source_line}" is shorter than the session.')
     if minutes and not problems:
         sessions = sum((w.ends_at - w.starts_at) // dt.timedelta(minutes=minutes) for w in windows)
         if sessions > MAX_SESSIONS:

@@ -119,7 +119,10 @@ class OrderForm(forms.Form):
         links = [line.strip() for line in self.cleaned_data["other_links"].splitlines() if line.strip()]
         check = URLValidator(schemes=["http", "https"])
         for link in links:
-            check(link)  # raises ValidationError naming the bad one's field
+            try:
+                check(link)
+            except forms.ValidationError:
+                raise forms.ValidationError(f'"{link[:80]}" is not a link (http:// or https://).') from None
         return links
 
     def order(self) -> ParsedOrder:
@@ -148,7 +151,7 @@ class OrderForm(forms.Form):
     def _windows(self) -> list[Window]:
         rows = [row.cleaned_data for row in self.times if row.cleaned_data.get("starts_at")]
         spans = sorted({(row["starts_at"].astimezone(dt.UTC), row["ends_at"].astimezone(dt.UTC)) for row in rows})
-        return [Window(start, end, format_session(start, end, self.zone) + " (by hand)") for start, end in spans]
+        return [Window(start, end, format_session(start, end, self.zone)) for start, end in spans]
 
 
 def seat_field(slug: str) -> str:

@@ -66,7 +66,9 @@ def test_it_shows_the_board_to_staff_with_view_booking(band):
     booking = started()
     client = staff_client("view_booking")
 
-    assert client.get(reverse("dashboard-board")).status_code == 200
+    board = client.get(reverse("dashboard-board"))
+    assert board.status_code == 200
+    assert reverse("dashboard-order-new") not in board.content.decode()  # no add_booking: no button
     assert client.get(reverse("dashboard-booking", args=[booking.pk])).status_code == 200
 
 

@@ -2,6 +2,7 @@
 and booked through intake the way the webhook books one."""
 
 import datetime as dt
+import html
 import json
 
 import pytest
@@ -162,6 +163,7 @@ def test_it_makes_a_phone_order_from_nothing(admin_client, band):
     booking = Booking.objects.get()
     assert response.status_code == 302
     assert booking.inbound_email is None and booking.time_zone == "America/New_York"
+    assert booking.requested_windows.first().source_line == "Sat Dec 5, 2:00-5:00 PM EST"
     assert booking.events.filter(summary="Made by hand by admin.").exists()
 
 
@@ -205,6 +207,7 @@ def test_it_answers_404_for_an_email_that_does_not_exist(admin_client):
         ({"times-0-ends_at": "2026-12-05T15:00"}, "is shorter than the session"),
         ({"session_length": "a while"}, "could not be read"),
         ({"client_name": ""}, "This field is required."),
+        ({"other_links": "https://example.com/a\nnot a link"}, '"not a link" is not a link'),
         # 2:30 AM does not exist in New York on March 14, 2027: the clocks go forward.
         ({"times-0-starts_at": "2027-03-14T02:30", "times-0-ends_at": "2027-03-14T06:00"}, "may not exist"),
     ],
@@ -212,7 +215,7 @@ def test_it_answers_404_for_an_email_that_does_not_exist(admin_client):
 def test_it_refuses_an_order_it_cannot_book_and_says_why(admin_client, band, changes, reason):
     page = admin_client.post(order_url(), form_data(**changes)).content.decode()
 
-    assert reason in page.replace("&#x27;", "'")
+    assert reason in html.unescape(page)
     assert not Booking.objects.exists()
 
 
