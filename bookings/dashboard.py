@@ -1,21 +1,28 @@
 """The manager's live dashboard, inside the admin: thin views over selectors and actions."""
 
 from collections.abc import Callable
+from functools import wraps
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.timefmt import format_clock_seconds
-from musicians.models import Musician
+from musicians.models import Instrument, Musician
+from scheduling.services import studio_get_or_create_default
 
 from . import manager
-from .models import Booking
+from .intake import OrderRefused, booking_create_by_hand, inbound_email_draft
+from .models import Booking, InboundEmail
+from .order_form import OrderForm, order_form_initial
+from .parsing import html_as_text
 from .selectors import board_bookings, booking_view, next_escalation_at
 
 POLL_SECONDS = 3
@@ -33,6 +40,26 @@ def _on_the_studio_clock(response: HttpResponse, zone: ZoneInfo) -> HttpResponse
     return response
 
 
+View = Callable[..., HttpResponse]
+
+
+def needs(permission: str) -> Callable[[View], View]:
+    """Refuse (403) a staff user without the model permission; the admin's own
+    `admin_view` checks only that they are staff. Superusers hold every permission."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def checked(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+            if not request.user.has_perm(permission):
+                raise PermissionDenied(f"You need the {permission} permission for this page.")
+            return view(request, *args, **kwargs)
+
+        return checked
+
+    return decorate
+
+
+@needs("bookings.view_booking")
 def board(request: HttpRequest) -> HttpResponse:
     rows = [(b, next_escalation_at(b)) for b in board_bookings(now=timezone.now())]
     template = "dashboard/_board_rows.html" if request.GET.get("fragment") else "dashboard/board.html"
@@ -40,6 +67,7 @@ def board(request: HttpRequest) -> HttpResponse:
     return _on_the_studio_clock(render(request, template, _context(request, rows=rows, title="Bookings board")), zone)
 
 
+@needs("bookings.view_booking")
 def booking_page(request: HttpRequest, booking_id: int) -> HttpResponse:
     get_object_or_404(Booking, pk=booking_id)
     view = booking_view(booking_id=booking_id, now=timezone.now())
@@ -80,7 +108,7 @@ def _assign(request: HttpRequest, booking_id: int) -> str:
 
 
 def _resend(request: HttpRequest, booking_id: int) -> str:
-    manager.manager_resend(message_id=int(request.POST["message"]), actor=_actor(request))
+    manager.manager_resend(booking_id=booking_id, message_id=int(request.POST["message"]), actor=_actor(request))
     return "Text sent again."
 
 
@@ -95,7 +123,9 @@ ACTIONS: dict[str, Callable[[HttpRequest, int], str]] = {
 
 
 @require_POST
+@needs("bookings.change_booking")
 def booking_action(request: HttpRequest, booking_id: int, action: str) -> HttpResponse:
+    get_object_or_404(Booking, pk=booking_id)  # bookings are never deleted: a missing one is a bad link
     back = HttpResponseRedirect(reverse("dashboard-booking", args=[booking_id]))
     if action not in ACTIONS:
         messages.error(request, f"Unknown action {action!r}.")
@@ -110,7 +140,9 @@ def booking_action(request: HttpRequest, booking_id: int, action: str) -> HttpRe
 
 
 @require_POST
+@needs("bookings.change_booking")
 def email_reparse(request: HttpRequest, inbound_email_id: int) -> HttpResponse:
+    get_object_or_404(InboundEmail, pk=inbound_email_id)
     try:
         outcome = manager.manager_reparse(inbound_email_id=inbound_email_id, actor=_actor(request))
     except manager.ActionRefused as refused:
@@ -121,3 +153,51 @@ def email_reparse(request: HttpRequest, inbound_email_id: int) -> HttpResponse:
         return HttpResponseRedirect(reverse("admin:bookings_inboundemail_change", args=[inbound_email_id]))
     messages.success(request, "Read again: booking made.")
     return HttpResponseRedirect(reverse("dashboard-booking", args=[outcome.booking.pk]))
+
+
+@needs("bookings.add_booking")
+def order_new(request: HttpRequest) -> HttpResponse:
+    """The order form: `?email=<id>` completes an email the parser refused, none types a phone order."""
+    email = _email_to_complete(request)
+    made = getattr(email, "booking", None)
+    if made is not None:  # an old alert's link, or a second tab: the booking is already there
+        messages.info(request, f"Email #{made.inbound_email_id} already made this booking.")
+        return HttpResponseRedirect(reverse("dashboard-booking", args=[made.pk]))
+    zone = studio_get_or_create_default().zone
+    instruments = Instrument.objects.order_by("name")
+    if request.method == "POST":
+        form = OrderForm(request.POST, zone=zone, instruments=instruments)
+        if form.is_valid():
+            try:
+                booking = booking_create_by_hand(
+                    order=form.order(), actor=_actor(request), inbound_email_id=email.pk if email else None
+                )
+            except OrderRefused as refused:
+                for error in refused.errors:
+                    form.add_error(None, error)
+            else:
+                messages.success(request, "Booking made: the offers are going out.")
+                return HttpResponseRedirect(reverse("dashboard-booking", args=[booking.pk]))
+    else:
+        form = _prefilled_form(email, zone, instruments)
+    context = _context(request, form=form, email=email, zone=zone, title="Order by hand")
+    if email is not None:
+        context["email_html_text"] = html_as_text(email.body_html)
+    return render(request, "dashboard/order_form.html", context)
+
+
+def _email_to_complete(request: HttpRequest) -> InboundEmail | None:
+    wanted = request.GET.get("email", "")
+    if not wanted:
+        return None
+    if not wanted.isdigit():
+        raise Http404("No such email.")
+    return get_object_or_404(InboundEmail.objects.select_related("booking"), pk=int(wanted))
+
+
+def _prefilled_form(email: InboundEmail | None, zone: ZoneInfo, instruments: QuerySet[Instrument]) -> OrderForm:
+    if email is None:
+        return OrderForm(zone=zone, instruments=instruments)
+    initial, rows = order_form_initial(inbound_email_draft(inbound_email=email), zone)
+    initial["client_email"] = initial["client_email"] or email.sender  # as intake falls back to the sender
+    return OrderForm(zone=zone, instruments=instruments, initial=initial, time_rows=rows)

@@ -44,6 +44,13 @@ def manager_pause(*, booking_id: int, actor: str, paused: bool, now: dt.datetime
     now = now or timezone.now()
     with transaction.atomic():
         booking = Booking.objects.locked(booking_id)
+        if booking.status != Booking.Status.OFFERING:
+            # Only the sweep reads the flag, and it moves only offering bookings: on any
+            # other the pause would be a line in the history that changes nothing.
+            verb = "paused" if paused else "resumed"
+            raise ActionRefused(
+                f"Only a booking still offering can be {verb}; this one is {booking.get_status_display()}."
+            )
         if booking.escalation_paused == paused:
             raise ActionRefused("Escalation is already paused." if paused else "Escalation is not paused.")
         Booking.objects.filter(pk=booking.pk).update(escalation_paused=paused)
@@ -62,8 +69,12 @@ def manager_assign(
     now = now or timezone.now()
     with transaction.atomic():
         booking = Booking.objects.locked(booking_id)
-        seat = Seat.objects.select_related("instrument").get(pk=seat_id, booking=booking)
-        musician = Musician.objects.select_for_update().get(pk=musician_id)
+        seat = Seat.objects.select_related("instrument").filter(pk=seat_id, booking=booking).first()
+        if seat is None:
+            raise ActionRefused("That seat is not one of this booking's.")
+        musician = Musician.objects.select_for_update().filter(pk=musician_id).first()
+        if musician is None:
+            raise ActionRefused("That musician is not on the roster.")
         time = _assignable_time(booking, seat, musician)
         if holds_elsewhere(booking=booking, span=Interval(time.starts_at, time.ends_at)).get(musician.pk):
             raise ActionRefused(f"{musician.name} is booked elsewhere at that time.")
@@ -88,10 +99,11 @@ def _assignable_time(booking: Booking, seat: Seat, musician: Musician) -> Candid
     return time
 
 
-def manager_resend(*, message_id: int, actor: str, now: dt.datetime | None = None) -> Message:
-    """Send a failed text again, as a new text (the failed one stays as it was, for the record)."""
+def manager_resend(*, booking_id: int, message_id: int, actor: str, now: dt.datetime | None = None) -> Message:
+    """Send a failed text of this booking again, as a new text (the failed one stays as it was, for the record)."""
     now = now or timezone.now()
-    link = BookingText.objects.select_related("booking", "message__musician").filter(message_id=message_id).first()
+    texts = BookingText.objects.select_related("booking", "message__musician")
+    link = texts.filter(booking_id=booking_id, message_id=message_id).first()
     if link is None:
         raise ActionRefused("That text is not one of this booking's.")
     failed, booking = link.message, link.booking
@@ -129,7 +141,9 @@ def manager_calendars_write_again(*, booking_id: int, actor: str, now: dt.dateti
 def manager_reparse(*, inbound_email_id: int, actor: str, now: dt.datetime | None = None) -> IntakeOutcome:
     """Read a stored email again (after fixing the roster or the instrument aliases)."""
     now = now or timezone.now()
-    email = InboundEmail.objects.get(pk=inbound_email_id)
+    email = InboundEmail.objects.filter(pk=inbound_email_id).first()
+    if email is None:
+        raise ActionRefused(f"There is no email #{inbound_email_id}.")
     if email.status != InboundEmail.Status.UNPARSEABLE:
         raise ActionRefused("Only an email that could not be read can be read again.")
     outcome = inbound_email_reparse_order(inbound_email=email)

@@ -13,6 +13,7 @@ mode (CELERY_TASK_ALWAYS_EAGER, used by the simulator) runs it in place.
 """
 
 import logging
+import threading
 
 from celery import Task, current_app
 from django.db import transaction
@@ -36,7 +37,17 @@ def queue_now(task: Task | str, *args: object) -> bool:
     return True
 
 
+_loading = threading.Lock()
+
+
 def _registered(name: str) -> Task:
+    """The task registered under `name`, loading the apps' tasks modules on first use.
+
+    One thread loads them while the others wait: a thread arriving while another is still
+    importing would otherwise find the registry half-filled (NotRegistered under load).
+    """
     if name not in current_app.tasks:
-        current_app.loader.import_default_modules()  # autodiscover: the apps' tasks modules
+        with _loading:
+            if name not in current_app.tasks:
+                current_app.loader.import_default_modules()  # autodiscover: the apps' tasks modules
     return current_app.tasks[name]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("calendar/<str:token>.ics", calendar_feed_view, name="calendar-feed"),
     path("admin/board/", admin.site.admin_view(dashboard.board), name="dashboard-board"),
     path("admin/board/banner", admin.site.admin_view(views.board_banner), name="dashboard-banner"),
+    path("admin/board/orders/new", admin.site.admin_view(dashboard.order_new), name="dashboard-order-new"),
     path("admin/board/<int:booking_id>/", admin.site.admin_view(dashboard.booking_page), name="dashboard-booking"),
     path(
         "admin/board/<int:booking_id>/<str:action>",

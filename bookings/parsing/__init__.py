@@ -1,4 +1,5 @@
-"""Order emails to orders: `read_envelope` for the webhook body, `parse_order` for the email.
+"""Order emails to orders: `read_envelope` for the webhook body, `parse_order` for the email
+(`read_order_draft` for what could be read of one it refuses, for the manager to complete).
 
 The parser is pure (no database, settings or network): the caller passes the clock, the
 studio's time zone and an `InstrumentCatalog` built from the database.
@@ -86,19 +87,34 @@ earliest, with a warning), and a bounded amount of
 HTML (`markup.MAX_HTML_CHARS`, `MAX_HTML_TAGS`), read in one linear pass.
 """
 
+from .durations import LONGEST_SESSION, SHORTEST_SESSION, describe_minutes, length_error, read_minutes
 from .envelope import Envelope, EnvelopeError, read_envelope
 from .instruments import InstrumentCatalog
-from .order import parse_order
-from .result import OrderParseError, ParsedOrder, RequestedSeat, Window
+from .order import html_as_text, parse_order, read_order_draft
+from .result import OrderDraft, OrderParseError, ParsedOrder, RequestedSeat, Window
+from .seats import MAX_PER_INSTRUMENT, MAX_SEATS
+from .windows import MAX_SESSIONS, MAX_WINDOWS
 
 __all__ = [
+    "LONGEST_SESSION",
+    "MAX_PER_INSTRUMENT",
+    "MAX_SEATS",
+    "MAX_SESSIONS",
+    "MAX_WINDOWS",
+    "SHORTEST_SESSION",
     "Envelope",
     "EnvelopeError",
     "InstrumentCatalog",
+    "OrderDraft",
     "OrderParseError",
     "ParsedOrder",
     "RequestedSeat",
     "Window",
+    "describe_minutes",
+    "html_as_text",
+    "length_error",
     "parse_order",
     "read_envelope",
+    "read_minutes",
+    "read_order_draft",
 ]

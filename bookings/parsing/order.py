@@ -1,4 +1,5 @@
-"""`parse_order`: an order email's subject and bodies to a ParsedOrder, or every reason not.
+"""`parse_order`: an order email's subject and bodies to a ParsedOrder, or every reason not;
+`read_order_draft`: what could be read, and the reasons, for a person to complete.
 
 Pure: no database, settings or network. The caller passes the clock (`now`), the
 studio's zone and the instrument catalog.
@@ -13,7 +14,7 @@ from .fields import read_fields
 from .instruments import InstrumentCatalog
 from .labels import LabelledText, add_subject, read_labels
 from .markup import MAX_HTML_CHARS, read_html
-from .result import MAX_WARNINGS, OrderParseError, ParsedOrder, Window, capped_messages
+from .result import MAX_ERRORS, MAX_WARNINGS, OrderDraft, OrderParseError, ParsedOrder, Window, capped_messages
 from .seats import read_seats
 from .text import clean_text, email_lines
 from .windows import TimeContext, read_windows, unknown_zone_error
@@ -48,6 +49,28 @@ def parse_order(
     `now` must be timezone-aware: times before it are in the past. `default_zone` is the
     studio's IANA zone, used when the email names none.
     """
+    draft = read_order_draft(
+        subject=subject, body_plain=body_plain, body_html=body_html, now=now, default_zone=default_zone, catalog=catalog
+    )
+    if draft.errors:
+        raise OrderParseError(draft.errors)
+    return draft.order
+
+
+def read_order_draft(
+    *,
+    subject: str,
+    body_plain: str,
+    body_html: str,
+    now: datetime,
+    default_zone: str,
+    catalog: InstrumentCatalog,
+) -> OrderDraft:
+    """Everything `parse_order` could read, with its errors instead of raising them.
+
+    For a person completing an order the parser refused: the seats and windows that did
+    read are there even when others did not. Same arguments as `parse_order`.
+    """
     if now.tzinfo is None:
         raise ValueError("parse_order needs an aware `now`.")
     problems = _Problems()
@@ -62,9 +85,7 @@ def parse_order(
     windows = _windows(labelled, TimeContext(now, zone_name, session_minutes), problems)
     fields = read_fields(labelled)
     problems.warnings.extend(fields.warnings)
-    if problems.errors:
-        raise OrderParseError(problems.errors)
-    return ParsedOrder(
+    order = ParsedOrder(
         client_name=fields.client_name,
         client_email=fields.client_email,
         song_title=fields.song_title,
@@ -78,6 +99,13 @@ def parse_order(
         notes="\n".join(filter(None, [fields.notes, *seats.instrument_notes])),
         warnings=tuple(capped_messages(problems.warnings, MAX_WARNINGS, "warnings")),
     )
+    return OrderDraft(order, tuple(capped_messages(problems.errors, MAX_ERRORS, "problems")))
+
+
+def html_as_text(body_html: str) -> str:
+    """An HTML body as the lines the parser reads from it (tables, lists and breaks as lines)."""
+    lines, _warnings = read_html(clean_text(body_html, MAX_HTML_CHARS, keep_tabs=True))
+    return clean_text("\n".join(lines), keep_tabs=True)
 
 
 def _read_body(subject: str, body_plain: str, body_html: str, problems: _Problems) -> LabelledText:

@@ -48,6 +48,15 @@ class ParsedOrder:
         return data
 
 
+@dataclass(frozen=True)
+class OrderDraft:
+    """What an email gave, whole or not: `order` holds every field that was read (seats and
+    windows that read, empty strings for what did not), `errors` why it cannot be booked as is."""
+
+    order: ParsedOrder
+    errors: tuple[str, ...]
+
+
 def _window_json(window: Window) -> dict[str, str]:
     return {
         "starts_at": window.starts_at.isoformat(),

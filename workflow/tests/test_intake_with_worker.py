@@ -56,7 +56,7 @@ def test_an_unreadable_email_reaches_the_manager_by_text_through_the_worker(live
     [text] = sms_lines(sms_file)
     assert text["to"] == "+12125550199"
     assert text["kind"] == "alert"
-    assert f"/admin/bookings/inboundemail/{body['inbound_email']}/change/" in text["body"]
+    assert f"/admin/board/orders/new?email={body['inbound_email']}" in text["body"]
     wait_for(lambda: Message.objects.get().status == Message.Status.SENT)
 
 

@@ -195,7 +195,7 @@ def test_an_unreadable_order_is_stored_answered_422_and_the_manager_texted_once(
     alert = Message.objects.get()
     assert alert.purpose == Message.Purpose.ALERT
     assert alert.to_phone == "+12125550199"
-    assert f"/admin/bookings/inboundemail/{stored.pk}/change/" in alert.body
+    assert f"/admin/board/orders/new?email={stored.pk}" in alert.body
     assert len(callbacks) == 1  # the alert's send task
 
     replay = post_json(client, bad)
