@@ -46,6 +46,7 @@ from .parsing import (
     read_order_draft,
 )
 from .texting import manager_alert
+from .texts import client_words
 
 logger = logging.getLogger(__name__)
 
@@ -209,9 +210,9 @@ def _reject_unparseable(
 
 
 def _unparseable_alert(inbound_email: InboundEmail) -> str:
-    subject = inbound_email.subject[:40] or "(no subject)"
+    subject = client_words(inbound_email.subject, 40) or "(no subject)"  # the client wrote these
     more = f" (+{len(inbound_email.errors) - 1} more)" if len(inbound_email.errors) > 1 else ""
-    first = inbound_email.errors[0][:100]
+    first = client_words(inbound_email.errors[0], 100)
     # The board's order form, prefilled with what was read: Dane completes it there.
     url = absolute_url(reverse("dashboard-order-new") + f"?email={inbound_email.pk}")
     return f'Workflow could not read order email "{subject}": {first}{more} See {url}'
