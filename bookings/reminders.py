@@ -31,7 +31,8 @@ logger = logging.getLogger(__name__)
 
 def reminder_due(*, musician: Musician, starts_at: dt.datetime) -> dt.datetime:
     """When the musician's reminder for a session starting at `starts_at` goes out."""
-    target = starts_at - dt.timedelta(hours=settings.REMINDER_HOURS_BEFORE)
+    # In UTC: arithmetic on a local time is wall-clock arithmetic, an hour off across a DST change.
+    target = starts_at.astimezone(dt.UTC) - dt.timedelta(hours=settings.REMINDER_HOURS_BEFORE)
     if musician.quiet_until(target) is None:
         return target
     zone = ZoneInfo(musician.time_zone)
