@@ -9,8 +9,8 @@ from musicians.models import Musician
 from .client_emails import client_email_queue
 from .history import booking_log
 from .lineup import lineup_restored
-from .musician_links import musician_page_link
 from .models import Booking, BookingEvent, CandidateTime, ClientEmail, Fill, Offer, Seat
+from .musician_links import musician_page_link
 from .offers import offers_void, open_offers, seat_taken_courtesy
 from .policy import policy_for
 from .texting import fills_text, manager_alert
@@ -60,15 +60,18 @@ def booking_confirm(*, booking: Booking, time: CandidateTime, now: dt.datetime) 
         booking=booking,
         time=time,
         purpose=Message.Purpose.CONFIRMATION,
-        body=lambda fill: _with_page_link(fill.musician, confirmation_text(
-            studio_name=booking.studio.name,
-            instrument=str(fill.seat.instrument),
-            song=booking.song_title,
-            start=time.starts_at,
-            end=time.ends_at,
-            zone=fill.musician.time_zone,
-            token=fill.offer.token if fill.offer else None,
-        )),
+        body=lambda fill: _with_page_link(
+            fill.musician,
+            confirmation_text(
+                studio_name=booking.studio.name,
+                instrument=str(fill.seat.instrument),
+                song=booking.song_title,
+                start=time.starts_at,
+                end=time.ends_at,
+                zone=fill.musician.time_zone,
+                token=fill.offer.token if fill.offer else None,
+            ),
+        ),
     )
     lineup = [(str(fill.seat), fill.musician.name) for fill in fills]
     body = manager_confirmation_text(

@@ -160,9 +160,13 @@ def seat_event_cancel(*, booking_id: int, seat_id: int, musician_id: int, attemp
     if not calendar_id:
         return None
     try:
-        get_calendar_backend().cancel_event(uid=f"workflow-booking-{booking_id}-seat-{seat_id}", calendar_id=calendar_id)
+        get_calendar_backend().cancel_event(
+            uid=f"workflow-booking-{booking_id}-seat-{seat_id}", calendar_id=calendar_id
+        )
     except CalendarError as error:
         if not error.permanent and attempt < settings.CALENDAR_SYNC_MAX_RETRIES:
             return retry_delay(attempt)
-        Booking.objects.filter(pk=booking_id).update(calendar_error=f"Removing {musician.name}'s event failed: {error.reason}")
+        Booking.objects.filter(pk=booking_id).update(
+            calendar_error=f"Removing {musician.name}'s event failed: {error.reason}"
+        )
     return None

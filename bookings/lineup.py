@@ -30,7 +30,11 @@ def lineup_restored(*, booking: Booking, time: CandidateTime, now: dt.datetime) 
     newcomers = [fill for fill in fills if fill.musician_id not in told]
     for fill in fills:
         if fill.musician.opted_out_at is None:
-            body = _newcomer_text(booking, time, fill) if fill in newcomers else _change_text(booking, time, fill, newcomers)
+            body = (
+                _newcomer_text(booking, time, fill)
+                if fill in newcomers
+                else _change_text(booking, time, fill, newcomers)
+            )
             booking_text_send(booking=booking, musician=fill.musician, purpose=_purpose(fill, newcomers), body=body)
     changes = [f"{fill.seat} - {fill.musician.name}" for fill in newcomers]
     booking_log(booking, BookingEvent.Kind.LINEUP_RESTORED, f"Line-up whole again: {', '.join(changes)}.", at=now)

@@ -440,8 +440,13 @@ class SessionReminder(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["candidate_time", "musician"], name="reminder_once_per_session_and_musician"),
+            models.UniqueConstraint(
+                fields=["candidate_time", "musician"], name="reminder_once_per_session_and_musician"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"Reminder to {self.musician} for {self.candidate_time}"
 
 
 class MorningSummary(models.Model):
@@ -454,3 +459,6 @@ class MorningSummary(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["studio", "day"], name="morning_summary_once_per_day")]
+
+    def __str__(self) -> str:
+        return f"Morning summary for {self.studio} on {self.day}"

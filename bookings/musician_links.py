@@ -32,4 +32,3 @@ def musician_from_page_token(token: str) -> Musician | None:
 
 def musician_page_link(musician: Musician) -> str:
     return absolute_url(reverse("musician-page", args=[musician_page_token(musician)]))
-

@@ -153,7 +153,11 @@ def _settings_change(musician: Musician, data: dict) -> str:
         musician_window_add(musician=musician, **window.cleaned_data)
         return "Added the weekly window."
     item = str(data.get("id", ""))
-    if action == "remove_blackout" and item.isdigit() and musician_blackout_remove(musician=musician, blackout_id=int(item)):
+    if (
+        action == "remove_blackout"
+        and item.isdigit()
+        and musician_blackout_remove(musician=musician, blackout_id=int(item))
+    ):
         return "Removed the days off."
     if action == "remove_window" and item.isdigit() and musician_window_remove(musician=musician, window_id=int(item)):
         return "Removed the weekly window."

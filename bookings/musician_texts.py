@@ -32,7 +32,10 @@ def no_sessions_to_drop_text(*, studio_name: str) -> str:
 
 def sessions_to_drop_text(*, studio_name: str, lines: list[str]) -> str:
     numbered = " ".join(f"{n}) {line}" for n, line in enumerate(lines, start=1))
-    return f"{studio_name}: you're booked on {len(lines)} sessions. Reply DROP 1 (etc.) for the one you can't make: {numbered}"
+    return (
+        f"{studio_name}: you're booked on {len(lines)} sessions. "
+        f"Reply DROP 1 (etc.) for the one you can't make: {numbered}"
+    )
 
 
 def lineup_change_text(*, studio_name: str, instrument: str, newcomer: str, start: dt.datetime, end: dt.datetime,

@@ -41,7 +41,9 @@ def musician_blackout_remove(*, musician: Musician, blackout_id: int) -> bool:
     return Blackout.objects.filter(musician=musician, pk=blackout_id).delete()[0] > 0
 
 
-def musician_window_add(*, musician: Musician, weekday: int, starts_at: dt.time, ends_at: dt.time) -> WeeklyAvailability:
+def musician_window_add(
+    *, musician: Musician, weekday: int, starts_at: dt.time, ends_at: dt.time
+) -> WeeklyAvailability:
     if ends_at <= starts_at:
         raise ValidationError("The window ends before it starts.")
     return WeeklyAvailability.objects.create(musician=musician, weekday=weekday, starts_at=starts_at, ends_at=ends_at)

@@ -77,7 +77,9 @@ def texts(musician_or_phone, purpose: str | None = None) -> list[str]:
     return list(found.values_list("body", flat=True))
 
 
-def test_it_books_the_standby_musician_at_once_and_tells_the_band_once(clock, paced, band, django_capture_on_commit_callbacks):
+def test_it_books_the_standby_musician_at_once_and_tells_the_band_once(
+    clock, paced, band, django_capture_on_commit_callbacks
+):
     booking = confirmed(paced, band)
     before_bo, before_dane = len(texts(band["Bo"])), len(texts(MANAGER))
 

@@ -25,7 +25,7 @@ def phone() -> Client:
 
 @pytest.fixture
 def drew() -> Musician:
-    return MusicianFactory(name="Drew", plays=["drums"], time_zone="America/Los_Angeles")
+    return MusicianFactory.create(name="Drew", plays=["drums"], time_zone="America/Los_Angeles")
 
 
 def path(musician: Musician, suffix: str = "") -> str:

@@ -21,7 +21,9 @@ MANAGER = "+12125550199"
 
 
 def booked(window, *musicians) -> Booking:
-    booking = make_booking(seats=["drums"] * len(musicians), windows=[window], studio=StudioFactory(manager_phone=MANAGER))
+    booking = make_booking(
+        seats=["drums"] * len(musicians), windows=[window], studio=StudioFactory(manager_phone=MANAGER)
+    )
     with time_machine.travel(NOW, tick=False):
         booking_start(booking_id=booking.pk)
         for musician in musicians:
