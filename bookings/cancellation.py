@@ -32,7 +32,8 @@ def booking_cancel(
         booking = Booking.objects.locked(booking_id)
         if booking.status == Booking.Status.CANCELLED:
             return False
-        was_confirmed = booking.status == Booking.Status.CONFIRMED
+        # A seat reopened after a drop-out leaves the rest of the band booked: they hear it too.
+        was_confirmed = booking.status == Booking.Status.CONFIRMED or booking.reopened_at is not None
         Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.CANCELLED)
         booking_log(
             booking,

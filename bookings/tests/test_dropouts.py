@@ -7,6 +7,7 @@ import time_machine
 from django.core import mail
 
 from bookings.answers import Answer, offer_answer
+from bookings.cancellation import booking_cancel
 from bookings.dropouts import DropOutError, fill_drop_out
 from bookings.engine import booking_start
 from bookings.escalation import booking_escalate
@@ -169,3 +170,12 @@ def test_it_drops_out_by_text(clock, paced, band):
     assert Fill.objects.get(seat__instrument__slug="drums").musician == band["Dana"]
     again = inbound_text_receive(provider_id="in-2", from_phone=band["Drew"].phone, text="DROP", params={})
     assert again is not None and again.outcome == "drop: not booked"
+
+
+def test_cancelling_while_a_seat_is_reopened_tells_the_rest_of_the_band(clock, paced, band):
+    booking = confirmed(paced, band, standby=False)
+    fill_drop_out(booking_id=booking.pk, musician_id=band["Drew"].pk)
+
+    booking_cancel(booking_id=booking.pk, actor="dane")
+
+    assert "is cancelled" in texts(band["Bo"])[-1]

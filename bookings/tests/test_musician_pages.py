@@ -130,3 +130,19 @@ def test_add_to_calendar_gives_one_session_as_ics(phone, drew):
     assert response["Content-Type"] == "text/calendar"
     body = response.content.decode()
     assert body.count("BEGIN:VEVENT") == 1 and "DTSTART:20261205T190000Z" in body
+
+
+def test_dane_removes_a_musician_and_answers_one_from_the_booking_page(admin_client, client, drew):
+    booking = booked(drew)
+    bo = Musician.objects.get(name="Bo")
+
+    page = admin_client.get(f"/admin/board/{booking.pk}/").content.decode()
+    assert "Remove Drew from the line-up" in page and "Client emails" in page
+    admin_client.post(f"/board/bookings/{booking.pk}/answer", {"musician": bo.pk, "body": "Bring the fretless"})
+    removed = admin_client.post(f"/board/bookings/{booking.pk}/remove", {"musician": drew.pk})
+
+    assert removed.status_code == 302 and removed["Location"] == f"/admin/board/{booking.pk}/"
+    assert not Fill.objects.filter(musician=drew).exists()
+    assert bo.messages.filter(body__endswith="(Dane): Bring the fretless").exists()
+    assert client.post(f"/board/bookings/{booking.pk}/remove", {"musician": bo.pk}).status_code == 302  # to login
+    assert Fill.objects.filter(musician=bo).exists()
