@@ -18,7 +18,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from core.queueing import queue_after_commit
+from core.queueing import queue_after_commit, queue_now
 from core.timefmt import format_session
 from messaging.services import retry_delay
 
@@ -47,6 +47,7 @@ def client_email_queue(*, booking: Booking, kind: str, now: dt.datetime) -> Clie
             "subject": SUBJECTS[ClientEmail.Kind(kind)].format(studio=booking.studio.name, session=session)[:300],
             "body": render_to_string(f"emails/booking_{kind}.txt", context),
             "created_at": now,
+            "next_try_at": now,
         },
     )
     if not created:
@@ -69,15 +70,36 @@ def client_email_send(*, email_id: int, now: dt.datetime | None = None) -> float
     try:
         EmailMessage(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.to_email]).send()
     except Exception as error:  # SMTP and the providers raise many kinds; each counts as a failed try
-        return _failed(email, error)
-    ClientEmail.objects.filter(pk=email_id).update(status=ClientEmail.Status.SENT, sent_at=now, error="")
+        return _failed(email, error, now)
+    ClientEmail.objects.filter(pk=email_id).update(
+        status=ClientEmail.Status.SENT, sent_at=now, error="", next_try_at=None
+    )
     return None
 
 
-def _failed(email: ClientEmail, error: Exception) -> float | None:
+def _failed(email: ClientEmail, error: Exception, now: dt.datetime) -> float | None:
     attempts = email.attempts + 1
     gave_up = attempts > settings.CLIENT_EMAIL_MAX_RETRIES
-    status = ClientEmail.Status.FAILED if gave_up else ClientEmail.Status.QUEUED
-    ClientEmail.objects.filter(pk=email.pk).update(status=status, attempts=F("attempts") + 1, error=str(error)[:1000])
+    delay = retry_delay(email.attempts)
+    ClientEmail.objects.filter(pk=email.pk).update(
+        status=ClientEmail.Status.FAILED if gave_up else ClientEmail.Status.QUEUED,
+        attempts=F("attempts") + 1,
+        error=str(error)[:1000],
+        next_try_at=None if gave_up else now + dt.timedelta(seconds=delay),
+    )
     logger.warning("Email %s to the client of booking %s failed: %s", email.pk, email.booking_id, error)
-    return None if gave_up else retry_delay(email.attempts)
+    return None if gave_up else delay
+
+
+RELAY_GRACE = dt.timedelta(minutes=1)
+
+
+def client_emails_relay(*, now: dt.datetime | None = None) -> int:
+    """Queue the emails committed but never queued (the broker was down) or whose retry was lost.
+
+    A minute's grace after each is due, so the task's own retry goes first; the claim in
+    client_email_send makes a second queueing harmless.
+    """
+    now = now or timezone.now()
+    due = ClientEmail.objects.filter(status=ClientEmail.Status.QUEUED, next_try_at__lte=now - RELAY_GRACE)
+    return sum(queue_now("bookings.musician_tasks.send_client_email", pk) for pk in due.values_list("pk", flat=True))

@@ -393,6 +393,9 @@ class ClientEmail(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Sends that failed.")
     error = models.TextField(blank=True)
+    next_try_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="When a queued email is due (the relay queues it again after)."
+    )
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
 

@@ -32,3 +32,9 @@ def send_session_reminders() -> int:
 def send_morning_summary() -> int:
     """Beat's job: Dane's text on a day with sessions, once that day."""
     return reminders.morning_summaries_send()
+
+
+@shared_task
+def relay_client_emails() -> int:
+    """Beat's job: queue the client emails that were committed but never queued, or lost their retry."""
+    return client_emails.client_emails_relay()

@@ -315,4 +315,5 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": REMINDER_SWEEP_MINUTES * 60,
     },
     "send-morning-summary": {"task": "bookings.musician_tasks.send_morning_summary", "schedule": 15 * 60},
+    "relay-client-emails": {"task": "bookings.musician_tasks.relay_client_emails", "schedule": 5 * 60},
 }

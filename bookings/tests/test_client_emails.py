@@ -9,7 +9,7 @@ from django.core import mail
 
 from bookings.answers import Answer, offer_answer
 from bookings.cancellation import booking_cancel
-from bookings.client_emails import client_email_send
+from bookings.client_emails import client_email_send, client_emails_relay
 from bookings.engine import booking_start
 from bookings.models import Booking, ClientEmail, Offer
 from bookings.tests.factories import NOW, SAT_2PM, make_booking
@@ -95,3 +95,19 @@ def test_dane_can_tell_the_client_when_he_cancels(clock, studio):
     email = ClientEmail.objects.get(booking=booking, kind=ClientEmail.Kind.CANCELLED)
     client_email_send(email_id=email.pk)
     assert "is cancelled" in mail.outbox[-1].body
+
+
+def test_the_relay_queues_an_email_the_broker_never_took_and_it_still_goes_once(clock, studio):
+    booking = booked(studio)  # on-commit callbacks never run here: as if the broker was down
+    email = ClientEmail.objects.get(booking=booking)
+
+    with mock.patch("bookings.client_emails.queue_now", return_value=True) as queued:
+        assert client_emails_relay() == 0  # a minute's grace for the task's own run
+        clock.shift(dt.timedelta(minutes=2))
+        assert client_emails_relay() == 1
+    queued.assert_called_once_with("bookings.musician_tasks.send_client_email", email.pk)
+
+    client_email_send(email_id=email.pk)
+    client_email_send(email_id=email.pk)
+    assert len(mail.outbox) == 1
+    assert client_emails_relay() == 0
