@@ -8,6 +8,7 @@ from bookings.answers import Answer, Outcome, offer_answer
 from bookings.models import Booking, ClientEmail, Fill, Offer
 from messaging.tests.vonage_support import text_in, use_vonage_signatures
 from musicians.models import Musician
+from scheduling.models import CalendarEvent
 from workflow.tests.phone import wait_for
 from workflow.tests.test_booking_end_to_end import ORDER, roster, studio  # noqa: F401 (fixtures)
 
@@ -53,6 +54,11 @@ def test_a_drop_out_by_text_books_the_standby_and_nobody_hears_twice(studio, ros
     whole = wait_for(lambda: [t for t in studio.texts(to=MANAGER) if "whole again" in t["body"]], what="Dane's text")
     assert len(whole) == 1 and "Dana" in whole[0]["body"]
     assert len(studio.texts(to=MANAGER, kind="confirmation")) == 2  # booked, then whole again: nothing else
-    wait_for(lambda: booking.__class__.objects.get(pk=booking.pk).calendar_sync == "synced", what="calendars")
+    wait_for(lambda: Booking.objects.get(pk=booking.pk).calendar_sync == "synced", what="calendars")
+    drums = Fill.objects.get(seat__instrument__slug="drums").seat
+    event = CalendarEvent.objects.get(uid=f"workflow-booking-{booking.pk}-seat-{drums.pk}")
+    assert event.calendar_id == f"musician-{roster['d2'].pk}" and event.status == "confirmed"  # on Dana's, off Drew's
+    studio_event = CalendarEvent.objects.get(uid=f"workflow-booking-{booking.pk}-studio")
+    assert "Drums: Dana" in studio_event.description and "Drew" not in studio_event.description
     [email] = mail.outbox  # the client: one email, at the first confirmation
     assert email.to == ["jane@example.com"] and "Drums" in email.body
