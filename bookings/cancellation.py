@@ -12,21 +12,28 @@ from messaging.services import retry_delay
 from scheduling.calendars import CalendarError, get_calendar_backend
 
 from .calendar_sync import booking_events
+from .client_emails import client_email_queue
 from .history import booking_log
-from .models import Booking, BookingEvent, CandidateTime
+from .models import Booking, BookingEvent, CandidateTime, ClientEmail
 from .offers import cancelled_courtesy, offers_void, open_offers
 from .texting import fills_text
 from .texts import cancelled_text
 
 
-def booking_cancel(*, booking_id: int, actor: str = "workflow", now: dt.datetime | None = None) -> bool:
-    """Cancel a booking in any state but cancelled. False if it already was."""
+def booking_cancel(
+    *, booking_id: int, actor: str = "workflow", now: dt.datetime | None = None, email_client: bool = False
+) -> bool:
+    """Cancel a booking in any state but cancelled. False if it already was.
+
+    `email_client`: the manager chose to tell the client (the engine never does).
+    """
     now = now or timezone.now()
     with transaction.atomic():
         booking = Booking.objects.locked(booking_id)
         if booking.status == Booking.Status.CANCELLED:
             return False
-        was_confirmed = booking.status == Booking.Status.CONFIRMED
+        # A seat reopened after a drop-out leaves the rest of the band booked: they hear it too.
+        was_confirmed = booking.status == Booking.Status.CONFIRMED or booking.reopened_at is not None
         Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.CANCELLED)
         booking_log(
             booking,
@@ -39,6 +46,8 @@ def booking_cancel(*, booking_id: int, actor: str = "workflow", now: dt.datetime
         if was_confirmed and booking.current_time is not None:
             _tell_the_band(booking, booking.current_time)
             _clear_calendars_on_commit(booking)
+        if email_client:
+            client_email_queue(booking=booking, kind=ClientEmail.Kind.CANCELLED, now=now)
     return True
 
 

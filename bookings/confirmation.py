@@ -6,8 +6,11 @@ from core.queueing import queue_after_commit
 from messaging.models import Message
 from musicians.models import Musician
 
+from .client_emails import client_email_queue
 from .history import booking_log
-from .models import Booking, BookingEvent, CandidateTime, Fill, Offer, Seat
+from .lineup import lineup_restored
+from .models import Booking, BookingEvent, CandidateTime, ClientEmail, Fill, Offer, Seat
+from .musician_links import musician_page_link
 from .offers import offers_void, open_offers, seat_taken_courtesy
 from .policy import policy_for
 from .texting import fills_text, manager_alert
@@ -47,20 +50,27 @@ def booking_confirm(*, booking: Booking, time: CandidateTime, now: dt.datetime) 
     """
     Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.CONFIRMED, current_time=time)
     booking.status, booking.current_time = Booking.Status.CONFIRMED, time
+    if booking.reopened_at is not None:  # a dropped seat filled again: the band was told once already
+        lineup_restored(booking=booking, time=time, now=now)
+        booking_calendars_sync_on_commit(booking=booking, now=now)
+        return
     booking_log(booking, BookingEvent.Kind.CONFIRMED, f"Every seat filled for option {time.rank}.", at=now)
     booking_calendars_sync_on_commit(booking=booking, now=now)
     fills = fills_text(
         booking=booking,
         time=time,
         purpose=Message.Purpose.CONFIRMATION,
-        body=lambda fill: confirmation_text(
-            studio_name=booking.studio.name,
-            instrument=str(fill.seat.instrument),
-            song=booking.song_title,
-            start=time.starts_at,
-            end=time.ends_at,
-            zone=fill.musician.time_zone,
-            token=fill.offer.token if fill.offer else None,
+        body=lambda fill: _with_page_link(
+            fill.musician,
+            confirmation_text(
+                studio_name=booking.studio.name,
+                instrument=str(fill.seat.instrument),
+                song=booking.song_title,
+                start=time.starts_at,
+                end=time.ends_at,
+                zone=fill.musician.time_zone,
+                token=fill.offer.token if fill.offer else None,
+            ),
         ),
     )
     lineup = [(str(fill.seat), fill.musician.name) for fill in fills]
@@ -70,6 +80,11 @@ def booking_confirm(*, booking: Booking, time: CandidateTime, now: dt.datetime) 
     manager_alert(studio=booking.studio, body=body, booking=booking, purpose=Message.Purpose.CONFIRMATION)
     offers_void(offers=open_offers(booking), courtesy=seat_taken_courtesy)
     Musician.objects.filter(pk__in=[fill.musician_id for fill in fills]).update(last_booked_at=now)
+    client_email_queue(booking=booking, kind=ClientEmail.Kind.CONFIRMED, now=now)
+
+
+def _with_page_link(musician: Musician, text: str) -> str:
+    return f"{text} Your page: {musician_page_link(musician)}"
 
 
 def booking_calendars_sync_on_commit(*, booking: Booking, now: dt.datetime) -> None:

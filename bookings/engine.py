@@ -113,6 +113,10 @@ def booking_offer_from(
 
 def booking_move_on(*, booking: Booking, now: dt.datetime) -> None:
     """The current time cannot be filled: drop it and offer the next viable one, or give up."""
+    if booking.reopened_at is not None:  # the rest of the band is booked at this time: never drop it
+        reason = "A booked musician dropped out and nobody is left to take the seat."
+        booking_needs_attention(booking=booking, reason=reason, now=now)
+        return
     old = booking.current_time
     if old is not None:
         _drop_time(booking, old)

@@ -16,6 +16,7 @@ from messaging.models import Message
 from scheduling.services import studio_get_or_create_default
 
 from .answers import musician_offers_decline, offer_undeliverable
+from .forwarding import dropout_reply, help_page_link, link_reply, reply_forward
 from .models import Booking, Offer
 from .replies import offer_reply
 from .texting import manager_alert
@@ -64,6 +65,11 @@ def studio_sender() -> listeners.Sender:
 
 def register() -> None:
     listeners.on_reply(offer_reply)
+    # After the YES/NO answers (the first outcome wins): DROP, LINK, then a reply a person reads.
+    listeners.on_reply(dropout_reply)
+    listeners.on_reply(link_reply)
+    listeners.on_reply(reply_forward)
+    listeners.on_help(help_page_link)
     listeners.on_text_failed(text_failed)
     listeners.on_opt_out(musician_opted_out)
     listeners.set_sender(studio_sender)

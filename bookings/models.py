@@ -112,6 +112,12 @@ class Booking(models.Model):
         null=True, blank=True, help_text="When the calendar write was last queued; the relay queues it again later."
     )
     escalation_paused = models.BooleanField(default=False, help_text="The sweep leaves this booking alone.")
+    reopened_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="A booked musician dropped out and the seat is being filled again (back to offering "
+        "at the same time, the other fills kept); empty once the line-up is whole.",
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     objects = BookingQuerySet.as_manager()
@@ -345,6 +351,10 @@ class BookingEvent(models.Model):
         RESENT = "resent", "Text resent"
         REPARSED = "reparsed", "Email read again"
         CALENDARS = "calendars", "Calendars written again"
+        DROPPED_OUT = "dropped_out", "Musician dropped out"
+        LINEUP_RESTORED = "lineup_restored", "Line-up whole again"
+        REPLY_RECEIVED = "reply_received", "Reply from a musician"
+        MANAGER_REPLIED = "manager_replied", "Manager answered"
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(db_index=True)
@@ -357,3 +367,102 @@ class BookingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {self.summary}"
+
+
+class ClientEmail(models.Model):
+    """One email to the booking's client, claimed by this row so it is sent once.
+
+    Queued after the commit that made it (bookings.client_emails); the task claims
+    the row, sends through Django's EMAIL_BACKEND and counts every failed try here.
+    """
+
+    class Kind(models.TextChoices):
+        CONFIRMED = "confirmed", "Booking confirmed"
+        CANCELLED = "cancelled", "Booking cancelled by the studio"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="client_emails")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    to_email = models.EmailField()
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Sends that failed.")
+    error = models.TextField(blank=True)
+    next_try_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="When a queued email is due (the relay queues it again after)."
+    )
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["booking", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "kind"], name="client_email_once_per_booking_and_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.to_email} ({self.status})"
+
+
+class MusicianReply(models.Model):
+    """A text from a musician that was not a keyword or an answer, kept for the manager to read.
+
+    `forwarded` is the text to the manager that carried it; empty when one about the
+    same musician and booking went within the hour (the page shows it anyway).
+    """
+
+    booking = models.ForeignKey(Booking, null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    musician = models.ForeignKey("musicians.Musician", on_delete=models.CASCADE, related_name="replies")
+    inbound = models.OneToOneField("messaging.InboundText", on_delete=models.CASCADE, related_name="musician_reply")
+    text = models.TextField()
+    received_at = models.DateTimeField(db_index=True)
+    forwarded = models.OneToOneField(
+        "messaging.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="forwarded_reply"
+    )
+
+    class Meta:
+        ordering = ["received_at", "pk"]
+        verbose_name_plural = "musician replies"
+
+    def __str__(self) -> str:
+        return f"{self.musician}: {self.text[:40]}"
+
+
+class SessionReminder(models.Model):
+    """The one reminder a booked musician gets before a session (this row claims it)."""
+
+    candidate_time = models.ForeignKey(CandidateTime, on_delete=models.CASCADE, related_name="reminders")
+    musician = models.ForeignKey("musicians.Musician", on_delete=models.CASCADE, related_name="session_reminders")
+    message = models.OneToOneField("messaging.Message", null=True, blank=True, on_delete=models.SET_NULL)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate_time", "musician"], name="reminder_once_per_session_and_musician"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder to {self.musician} for {self.candidate_time}"
+
+
+class MorningSummary(models.Model):
+    """The manager's morning text on a day with sessions: one per studio per local day."""
+
+    studio = models.ForeignKey("scheduling.Studio", on_delete=models.CASCADE, related_name="morning_summaries")
+    day = models.DateField()
+    message = models.OneToOneField("messaging.Message", null=True, blank=True, on_delete=models.SET_NULL)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["studio", "day"], name="morning_summary_once_per_day")]
+
+    def __str__(self) -> str:
+        return f"Morning summary for {self.studio} on {self.day}"

@@ -7,7 +7,8 @@ fills this registry when it starts (bookings does, in its AppConfig.ready), the 
 anymail turns provider events into signals: messaging calls the listeners and never
 imports upward, not even inside a function.
 
-The registry is explicit and small on purpose: three events and the sender's name.
+The registry is explicit and small on purpose: three events, the HELP reply's extra words
+and the sender's name.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 if TYPE_CHECKING:
+    from musicians.models import Musician
+
     from .models import InboundText, Message
 
 
@@ -35,6 +38,7 @@ class Sender:
 ReplyListener = Callable[["InboundText", dt.datetime], "str | None"]
 FailedListener = Callable[["Message", bool, dt.datetime], None]
 OptOutListener = Callable[[int, dt.datetime], None]
+HelpListener = Callable[["Musician"], str]
 
 
 @dataclass
@@ -42,6 +46,7 @@ class Listeners:
     replies: list[ReplyListener] = field(default_factory=list)
     failures: list[FailedListener] = field(default_factory=list)
     opt_outs: list[OptOutListener] = field(default_factory=list)
+    helps: list[HelpListener] = field(default_factory=list)
     sender: Callable[[], Sender] | None = None
 
 
@@ -75,6 +80,17 @@ def on_opt_out(listener: OptOutListener) -> OptOutListener:
     if listener not in registry.opt_outs:  # ready() may run twice
         registry.opt_outs.append(listener)
     return listener
+
+
+def on_help(listener: HelpListener) -> HelpListener:
+    """`listener(musician)` returns words to add to the HELP reply for that musician ("" for none)."""
+    if listener not in registry.helps:  # ready() may run twice
+        registry.helps.append(listener)
+    return listener
+
+
+def help_extra(musician: Musician) -> str:
+    return "".join(listener(musician) for listener in registry.helps)
 
 
 def set_sender(provider: Callable[[], Sender]) -> None:

@@ -65,7 +65,7 @@ def _act(inbound: InboundText, now: dt.datetime) -> str:
         reply_send(musician=musician, body=texts.opted_in_text(studio_name=sender.name))
         return "opted back in"
     if keyword is Keyword.HELP:
-        reply_send(musician=musician, body=texts.help_text(sender=sender))
+        reply_send(musician=musician, body=texts.help_text(sender=sender) + listeners.help_extra(musician))
         return "sent help"
     if musician.opted_out_at:
         reply_send(musician=musician, body=texts.still_opted_out_text(studio_name=sender.name))

@@ -12,7 +12,7 @@ from core.admin_clock import ClockAdminMixin
 
 from .forms import MusicianAdminForm
 from .models import Blackout, Instrument, InstrumentAlias, Musician, WeeklyAvailability, studio_time_zone
-from .services import musician_calendar_feeds_revoke
+from .services import musician_calendar_feeds_revoke, musician_page_links_revoke
 
 
 class InstrumentAliasInline(admin.TabularInline):
@@ -112,7 +112,7 @@ class MusicianAdmin(ClockAdminMixin, admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     inlines = [WeeklyAvailabilityInline, BlackoutInline]
     date_hierarchy = "last_booked_at"
-    actions = ["revoke_calendar_feed_links"]
+    actions = ["revoke_calendar_feed_links", "revoke_page_links"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Musician]:
         return super().get_queryset(request).prefetch_related("instruments")
@@ -133,6 +133,11 @@ class MusicianAdmin(ClockAdminMixin, admin.ModelAdmin):
     def revoke_calendar_feed_links(self, request: HttpRequest, queryset: QuerySet[Musician]) -> None:
         revoked = musician_calendar_feeds_revoke(musician_ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, f"{revoked} feed link(s) revoked: the old links now answer 404.")
+
+    @admin.action(description="New page link (the old one stops working)")
+    def revoke_page_links(self, request: HttpRequest, queryset: QuerySet[Musician]) -> None:
+        revoked = musician_page_links_revoke(musician_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"{revoked} page link(s) replaced: the next text they get carries the new one.")
 
     @admin.display(description="instruments")
     def instrument_list(self, musician: Musician) -> str:

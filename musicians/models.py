@@ -56,6 +56,8 @@ class Musician(models.Model):
     calendar_id = models.CharField(max_length=255, blank=True)
     # In the musician's .ics link; raising it (admin action "revoke") kills every link issued before.
     calendar_feed_version = models.PositiveIntegerField(default=1, editable=False)
+    # In the musician's own page link; raising it (admin action) kills the old link, a new one replaces it.
+    page_version = models.PositiveIntegerField(default=1, editable=False)
     is_active = models.BooleanField(default=True)
     opted_out_at = models.DateTimeField(null=True, blank=True, help_text="Replied STOP; never texted.")
     last_booked_at = models.DateTimeField(null=True, blank=True)

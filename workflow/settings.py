@@ -291,3 +291,29 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Musicians' and clients' side (bookings.dropouts, reminders, client_emails, forwarding) ---
+# Email to clients: console on a laptop; in production EMAIL_URL, e.g. smtp+tls://user:pass@host:587
+# (django-environ), or set EMAIL_BACKEND to an anymail backend and its own settings.
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="studio@localhost")
+CLIENT_EMAIL_MAX_RETRIES = env.int("CLIENT_EMAIL_MAX_RETRIES", default=6)  # then marked failed on the board
+# The reminder each booked musician gets before a session (sent earlier if it would land in their quiet hours).
+REMINDER_HOURS_BEFORE = env.int("REMINDER_HOURS_BEFORE", default=24)
+REMINDER_SWEEP_MINUTES = env.int("REMINDER_SWEEP_MINUTES", default=15)  # how often Beat looks for due reminders
+# Dane's text on a day with sessions (his studio's clock); off: MORNING_SUMMARY=False.
+MORNING_SUMMARY = env.bool("MORNING_SUMMARY", default=True)
+MORNING_SUMMARY_HOUR = env.int("MORNING_SUMMARY_HOUR", default=8)
+# A musician's reply a person must read goes to Dane at most once per musician and booking in this long.
+REPLY_FORWARD_EVERY_MINUTES = env.int("REPLY_FORWARD_EVERY_MINUTES", default=60)
+CELERY_BEAT_SCHEDULE |= {
+    "send-session-reminders": {
+        "task": "bookings.musician_tasks.send_session_reminders",
+        "schedule": REMINDER_SWEEP_MINUTES * 60,
+    },
+    "send-morning-summary": {"task": "bookings.musician_tasks.send_morning_summary", "schedule": 15 * 60},
+    "relay-client-emails": {"task": "bookings.musician_tasks.relay_client_emails", "schedule": 5 * 60},
+}

@@ -206,7 +206,8 @@ def test_the_pages_cost_a_pinned_number_of_queries(admin_client, band):
     booking = started()
 
     assert board_queries(admin_client) == 3  # the session, the user, the board (counts are subqueries)
-    assert booking_page_queries(admin_client, booking) == 18  # 17, and held offers (no text yet) are shown
+    # 17, held offers (no text yet), and the line-up, musicians' replies and client emails (musician_board)
+    assert booking_page_queries(admin_client, booking) == 21
 
 
 def test_an_unreadable_email_page_offers_to_read_it_again(admin_client):

@@ -132,9 +132,9 @@ def test_a_no_by_text_moves_the_seat_on(client, drummers, reply):
     text_in(client, from_phone=offer.musician.phone, text=reply)
 
     offer.refresh_from_db()
-    if reply == "no thanks":  # not a clear answer: the musician gets help, the offer stays open
+    if reply == "no thanks":  # not a clear answer: a person reads it (Dane), the offer stays open
         assert offer.status == Offer.Status.OPEN
-        assert "didn't get that" in replies_to(offer.musician)[0]
+        assert "passed your message to" in replies_to(offer.musician)[0]
     else:
         assert offer.status == Offer.Status.DECLINED
         assert Offer.objects.filter(musician__name="Bo").exists()
