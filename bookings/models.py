@@ -293,9 +293,9 @@ class FillPolicy(models.Model):
 
     studio = models.OneToOneField("scheduling.Studio", on_delete=models.CASCADE, related_name="fill_policy")
     name = models.CharField(max_length=10, choices=Name.choices, default=Name.PACED)
-    wave_size = models.PositiveSmallIntegerField(default=2, help_text="Musicians asked at once per seat.")
+    wave_size = models.PositiveSmallIntegerField(default=3, help_text="Musicians asked at once per seat.")
     near_wave_size = models.PositiveSmallIntegerField(
-        default=3, help_text="Musicians asked at once per seat when the session is less than 48 hours away."
+        default=4, help_text="Musicians asked at once per seat when the session is less than 48 hours away."
     )
     longest_wait_minutes = models.PositiveSmallIntegerField(default=60, help_text="The wait before a seat moves on.")
     shortest_wait_minutes = models.PositiveSmallIntegerField(

@@ -11,7 +11,7 @@ from bookings.cancellation import booking_cancel
 from bookings.dropouts import DropOutError, fill_drop_out
 from bookings.engine import booking_start
 from bookings.escalation import booking_escalate
-from bookings.models import Booking, BookingEvent, ClientEmail, Fill, Offer
+from bookings.models import Booking, BookingEvent, ClientEmail, Fill, FillPolicy, Offer
 from bookings.policy import fill_policy_set
 from bookings.tests.factories import NOW, SAT_2PM, make_booking
 from messaging.models import Message
@@ -36,7 +36,10 @@ def clock():
 def paced(settings):
     settings.FILL_POLICY = "paced"
     studio = StudioFactory(manager_phone=MANAGER)
-    return fill_policy_set(studio=studio, name="paced")
+    row = fill_policy_set(studio=studio, name="paced")
+    FillPolicy.objects.filter(pk=row.pk).update(wave_size=2, near_wave_size=3)  # these tests pin their waves
+    row.refresh_from_db()
+    return row
 
 
 @pytest.fixture

@@ -113,8 +113,9 @@ def test_make_runs_script_from_a_fresh_checkout_texts_offers_and_stops_clean(tmp
 
         assert status == 201, body
         assert refused == 401
-        # The sample order's three seats, each offered to a wave of two (the paced policy's default).
-        wait_for(lambda: output().count("(offer) ---") == 6, timeout=60, what="the six offer texts")
+        # The sample order's three seats, each offered to a wave of three (the paced policy's default):
+        # the demo roster's three musicians of each instrument.
+        wait_for(lambda: output().count("(offer) ---") == 9, timeout=60, what="the nine offer texts")
         assert all(f"can you play {instrument}" in output() for instrument in ("drums", "electric bass", "keyboard"))
         assert not (checkout / "control").exists()  # the folder broker keeps everything under data/
     finally:
