@@ -17,8 +17,9 @@ from django.views.decorators.http import require_http_methods
 from core.timefmt import format_session
 
 from .answers import Answer, offer_answer
-from .models import Offer
+from .models import Booking, Offer
 from .offers import offer_standing
+from .policy import policy_for
 
 TOKEN = re.compile(r"[\w-]{1,32}", re.ASCII)
 
@@ -28,7 +29,7 @@ def _offer(token: str) -> Offer | None:
         return None  # not one of ours (and a NUL byte would not even reach PostgreSQL)
     return (
         Offer.objects.filter(token=token)
-        .select_related("booking__studio", "seat__instrument", "candidate_time", "musician")
+        .select_related("booking__studio__fill_policy", "seat__instrument", "candidate_time", "musician")
         .first()
     )
 
@@ -37,6 +38,22 @@ def _page(request: HttpRequest, template: str, offer: Offer, **context: object) 
     time = offer.candidate_time
     session = format_session(time.starts_at, time.ends_at, offer.musician.time_zone)  # the musician's own clock
     return render(request, template, {"offer": offer, "session": session, **context})
+
+
+def _can_stand_by(offer: Offer) -> bool:
+    """The seat was taken, but on a policy with standby a YES still puts them first in line."""
+    return (
+        offer.status in (Offer.Status.OPEN, Offer.Status.VOIDED)
+        and offer.booking.status in (Booking.Status.OFFERING, Booking.Status.CONFIRMED)
+        and offer.candidate_time.starts_at > timezone.now()
+        and policy_for(offer.booking.studio).standby
+    )
+
+
+def _shown(request: HttpRequest, offer: Offer, **context: object) -> HttpResponse:
+    state = offer_standing(offer, now=timezone.now())
+    can_stand_by = state == Offer.Status.LATE and _can_stand_by(offer)
+    return _page(request, "offers/offer.html", offer, state=state, can_stand_by=can_stand_by, **context)
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
@@ -49,7 +66,7 @@ def offer_page(request: HttpRequest, token: str) -> HttpResponse:
     offer = _offer(token)
     if offer is None:
         return _not_found(request)
-    return _page(request, "offers/offer.html", offer, state=offer_standing(offer, now=timezone.now()))
+    return _shown(request, offer)
 
 
 @never_cache
@@ -61,4 +78,4 @@ def offer_answer_page(request: HttpRequest, token: str, answer: str) -> HttpResp
     if request.method == "POST":
         result = offer_answer(offer_id=offer.pk, answer=Answer(answer))
         return _page(request, "offers/answered.html", result.offer, outcome=result.outcome)
-    return _page(request, "offers/offer.html", offer, state=offer_standing(offer, now=timezone.now()), answer=answer)
+    return _shown(request, offer, answer=answer)

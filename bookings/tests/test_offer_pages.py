@@ -163,3 +163,33 @@ def test_any_link_any_method_any_body_gets_a_clear_answer(phone, offer, token, t
     assert response.status_code in {200, 301, 403, 404, 405}
     offer.refresh_from_db()
     assert offer.status == Offer.Status.OPEN  # nothing a stranger sends answers for Kit
+
+
+def test_on_a_policy_with_standby_a_taken_seat_s_page_offers_standby_and_records_it(phone):
+    from bookings.policy import fill_policy_set
+    from scheduling.tests.factories import StudioFactory
+
+    studio = StudioFactory()
+    fill_policy_set(studio=studio, name="paced")
+    MusicianFactory(name="First", plays=["drums"])
+    MusicianFactory(name="Second", plays=["drums"])
+    booking = make_booking(seats=["drums"], windows=[SAT_2PM], studio=studio)
+    booking_start(booking_id=booking.pk)
+    first, second = Offer.objects.filter(booking=booking).order_by("musician__name")
+    press_button(phone, f"/o/{second.token}/yes")  # the seat is taken; First's offer ends with a courtesy text
+
+    page = phone.get(f"/o/{first.token}/yes").content.decode()
+    assert "Put me on standby" in page
+    answered = press_button(phone, f"/o/{first.token}/yes").content.decode()
+
+    assert "You're on standby" in answered
+    first.refresh_from_db()
+    assert first.status == Offer.Status.STANDBY
+    assert "You're on standby" in phone.get(f"/o/{first.token}").content.decode()
+
+
+def test_on_the_seed_policy_a_taken_seat_s_page_offers_nothing(phone, offer):
+    MusicianFactory(name="Third", plays=["drums"])
+    Fill.objects.create(seat=offer.seat, candidate_time=offer.candidate_time, musician=MusicianFactory(plays=["drums"]))
+
+    assert "Put me on standby" not in phone.get(f"/o/{offer.token}/yes").content.decode()
