@@ -56,7 +56,9 @@ def test_link_sends_the_musicians_page_and_help_carries_it(offer):
     text(offer.musician, "LINK", 1)
     text(offer.musician, "help", 2)
 
-    replies = list(Message.objects.filter(musician=offer.musician, purpose="reply").values_list("body", flat=True))
+    replies = list(
+        Message.objects.filter(musician=offer.musician, purpose="reply").order_by("pk").values_list("body", flat=True)
+    )
     assert "https://studio.example/m/" in replies[0]
     assert "Your page: https://studio.example/m/" in replies[1] and "DROP" in replies[1]
     assert not to_manager()
