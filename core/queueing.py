@@ -13,6 +13,7 @@ mode (CELERY_TASK_ALWAYS_EAGER, used by the simulator) runs it in place.
 """
 
 import logging
+import threading
 
 from celery import Task, current_app
 from django.db import transaction
@@ -36,7 +37,14 @@ def queue_now(task: Task | str, *args: object) -> bool:
     return True
 
 
+# Web threads queue their first tasks at the same moment: one imports the tasks modules while
+# the others wait, or they would look the name up in a half-loaded registry (NotRegistered).
+_loading = threading.Lock()
+
+
 def _registered(name: str) -> Task:
     if name not in current_app.tasks:
-        current_app.loader.import_default_modules()  # autodiscover: the apps' tasks modules
+        with _loading:
+            if name not in current_app.tasks:
+                current_app.loader.import_default_modules()  # autodiscover: the apps' tasks modules
     return current_app.tasks[name]
