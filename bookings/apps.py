@@ -8,4 +8,3 @@ class BookingsConfig(AppConfig):
         from .listeners import register
 
         register()  # messaging tells bookings about replies, failed texts and opt-outs
-        from . import musician_tasks  # noqa: F401 (registers the tasks: autodiscovery finds only `tasks`)

@@ -1,5 +1,5 @@
 """Celery tasks for the musicians' and the client's side; each takes ids, calls one service,
-and is safe to run twice. Loaded by BookingsConfig.ready (autodiscovery finds only `tasks`)."""
+and is safe to run twice. Loaded by bookings.tasks (autodiscovery finds only `tasks` modules)."""
 
 from celery import shared_task
 

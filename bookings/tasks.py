@@ -2,7 +2,13 @@
 
 from celery import shared_task
 
-from . import calendar_sync, cancellation, engine, escalation
+from . import (
+    calendar_sync,
+    cancellation,
+    engine,
+    escalation,
+    musician_tasks,  # noqa: F401 (its tasks load with these: Celery's autodiscovery finds `tasks` only)
+)
 
 
 @shared_task(acks_late=True)

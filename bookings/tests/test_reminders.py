@@ -34,7 +34,9 @@ def booked(window, *musicians) -> Booking:
 
 
 def reminders(musician) -> list[str]:
-    return list(Message.objects.filter(musician=musician, purpose="reminder").values_list("body", flat=True))
+    return list(
+        Message.objects.filter(musician=musician, purpose="reminder").order_by("pk").values_list("body", flat=True)
+    )
 
 
 def sweep_at(moment: dt.datetime) -> int:
