@@ -1,6 +1,8 @@
 """What every benchmark shares: the result row, timing, and the roster and bookings it builds."""
 
 import datetime as dt
+import math
+import os
 import random
 import statistics
 import time
@@ -9,6 +11,15 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 NEW_YORK = ZoneInfo("America/New_York")
+# `make bench BENCH_ARGS=--quick` (bench/run.py sets this): the same rows at smaller sizes, under a minute.
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+
+
+def growth_exponent(sizes: list[int], seconds: list[float]) -> float:
+    """The least-squares slope of log(time) against log(size): 1 is linear, 2 quadratic."""
+    xs, ys = [math.log(n) for n in sizes], [math.log(max(t, 1e-9)) for t in seconds]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
 
 
 @dataclass

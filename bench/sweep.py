@@ -26,11 +26,13 @@ def build_due_bookings(count: int) -> list[int]:
     from musicians.models import Instrument
 
     now = timezone.now()
-    kinds = [Instrument.objects.create(name=f"Sweep horn {k}", slug=f"sweep-horn-{k}") for k in (1, 2)]
-    first_asked = [
-        players_of(kind, count=PLAYERS_PER_SEAT, first=1 + k * 100, name="Sweeper", phone_prefix="556")[0]
-        for k, kind in enumerate(kinds)
-    ]
+    kinds, first_asked = [], []
+    for k in (1, 2):  # built once, shared by every size the growth rows ask for
+        kind, new = Instrument.objects.get_or_create(name=f"Sweep horn {k}", defaults={"slug": f"sweep-horn-{k}"})
+        if new:
+            players_of(kind, count=PLAYERS_PER_SEAT, first=1 + k * 100, name="Sweeper", phone_prefix="556")
+        kinds.append(kind)
+        first_asked.append(kind.musicians.order_by("pk").first())
     studio = bench_studio()
     bookings = Booking.objects.bulk_create(
         Booking(
@@ -41,6 +43,7 @@ def build_due_bookings(count: int) -> list[int]:
             session_minutes=180,
             planned_at=now - dt.timedelta(hours=3),
             last_offer_at=now - dt.timedelta(hours=2),
+            next_step_at=now - dt.timedelta(minutes=1),
         )
         for i in range(count)
     )
@@ -66,7 +69,8 @@ def build_due_bookings(count: int) -> list[int]:
             seat=seat,
             candidate_time=times[s // 2],
             token=secrets.token_urlsafe(12),
-            created_at=now,
+            created_at=now - dt.timedelta(hours=2),
+            expires_at=now - dt.timedelta(minutes=1),
         )
         for s, seat in enumerate(seats)
     )
