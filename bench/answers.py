@@ -187,7 +187,8 @@ def run() -> list[Row]:
     return [
         Row(
             f"answers: {len(tokens)} simultaneous YES for one seat",
-            f"{fills} fill, {accepted} accepted, {late} late/standby, {outcome['errors']} errors (HTTP {outcome['statuses']})",
+            f"{fills} fill, {accepted} accepted, {late} late/standby, "
+            f"{outcome['errors']} errors (HTTP {outcome['statuses']})",
             "-",
             "-",
             "1 winner, 0 errors",
