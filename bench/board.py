@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from .common import QUICK, Row, bench_studio, growth_exponent, ms, players_of
 
-SIZES = [100, 1_000] if QUICK else [100, 1_000, 10_000]
-JUDGED = 1_000
+SIZES = [100, 300] if QUICK else [100, 1_000, 10_000]
+JUDGED = SIZES[-1] if QUICK else 1_000
 TEXTS = 2_000
 RANKED = 200
 REPEAT = 3 if QUICK else 5
