@@ -19,7 +19,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from .common import QUICK, Row, bench_studio, growth_exponent, ms, players_of
+from .common import GROWTH, QUICK, Row, bench_studio, growth_exponent, ms, players_of
 
 SIZES = [100, 300] if QUICK else [100, 1_000, 10_000]
 JUDGED = SIZES[-1] if QUICK else 1_000
@@ -207,6 +207,7 @@ def _rows(growth: dict[int, dict], page: float, page_queries: int, page_floor: f
     judged = growth[JUDGED]
     sizes = sorted(growth)
     exponent = growth_exponent(sizes, [growth[n]["view"] for n in sizes])
+    GROWTH["board (bookings)"] = [(n, growth[n]["view"], growth[n]["queries"]) for n in sizes]
     rows = [
         Row(
             f"board: {JUDGED:,} bookings, server time ({judged['queries']} queries)",

@@ -15,6 +15,11 @@ NEW_YORK = ZoneInfo("America/New_York")
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 
 
+# Growth series the benchmarks measured, by name: (size, seconds, queries) each; run.py writes
+# them to bench/growth.json, and bench/plot.py draws docs/performance-growth.png from that.
+GROWTH: dict[str, list[tuple[int, float, float]]] = {}
+
+
 def growth_exponent(sizes: list[int], seconds: list[float]) -> float:
     """The least-squares slope of log(time) against log(size): 1 is linear, 2 quadratic."""
     xs, ys = [math.log(n) for n in sizes], [math.log(max(t, 1e-9)) for t in seconds]

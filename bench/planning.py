@@ -16,6 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from .common import (
+    GROWTH,
     QUICK,
     Row,
     add_musicians,
@@ -107,6 +108,7 @@ def run() -> list[Row]:
         add_musicians(count=size - have, instrument_ids=instruments, first=have + 1)
         have = size
         at[size] = measure(seats, windows)
+    GROWTH["planning (musicians)"] = [(n, at[n]["plan"], at[n]["queries"][0]) for n in SIZES]
     judged = TARGET_SIZE if TARGET_SIZE in at else max(at)
     ratio = at[judged]["plan"] / at[judged]["floor"]
     exponent = growth_exponent(SIZES, [at[n]["plan"] for n in SIZES])

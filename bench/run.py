@@ -5,6 +5,7 @@ Started by scripts/bench (`make bench`), which provides PostgreSQL and Redis.
 sizes (under a minute); the exit status is 0 only when every row with a target passes.
 """
 
+import json
 import os
 import sys
 import time
@@ -21,7 +22,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from bench.common import Row  # noqa: E402
+from bench.common import GROWTH, Row  # noqa: E402
 
 # The board first: it counts every booking in the database, and the others leave thousands.
 ORDER = ["board", "planning", "sweep", "intake", "answers", "email_to_text", "sending", "memory"]
@@ -73,6 +74,7 @@ def main(names: list[str]) -> int:
     )
     quick = os.environ.get("BENCH_QUICK") == "1"
     (ROOT / "bench" / ("results-quick.md" if quick else "results.md")).write_text(text)
+    (ROOT / "bench" / ("growth-quick.json" if quick else "growth.json")).write_text(json.dumps(GROWTH, indent=1) + "\n")
     print("\n" + table(rows))
     return 0 if all(r.ok is not False for r in rows) else 1
 

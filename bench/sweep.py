@@ -21,7 +21,7 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from .common import QUICK, Row, bench_studio, growth_exponent, ms, players_of
+from .common import GROWTH, QUICK, Row, bench_studio, growth_exponent, ms, players_of
 from .worker import broker_flush, celery_worker
 
 SIZES = [50, 200] if QUICK else [1_000, 10_000]
@@ -183,6 +183,7 @@ def _rows(growth: dict[int, dict], per_booking: list[int], two: float, one: floa
     sizes = sorted(growth)
     exponent = growth_exponent(sizes, [growth[n]["drain"] for n in sizes])
     each = {n: growth[n]["queries"] / n for n in sizes}
+    GROWTH["sweep (due bookings)"] = [(n, growth[n]["drain"], each[n]) for n in sizes]
     rows = [
         Row(
             f"sweep: Beat pass queries, {big:,} due bookings",
