@@ -4,8 +4,8 @@ Beat only picks the due booking ids (one query: `next_step_at` has passed) and q
 them in batches of SWEEP_BATCH. A batch task locks its bookings (in id order, so two
 batches never deadlock), checks again that each is due, reads what all their steps need
 in a fixed number of queries (their offers, seats and fills at the current time, one
-roster for the batch, the musicians to ask), then steps each booking in its own
-savepoint. So two sweeps, two Beat processes or a retried task never send a text twice:
+roster for the batch, the musicians to ask), then steps each booking (a failing one is
+rolled back alone: see `bookings_escalate`). So two sweeps, two Beat processes or a retried task never send a text twice:
 the first run acts, which moves `next_step_at` on for the others; and the queries a
 batch costs are a fixed number plus a fixed number per booking, whatever the roster.
 `booking_escalate` (the manager's "escalate now") is a batch of one.
@@ -69,10 +69,22 @@ def booking_escalate(*, booking_id: int, now: dt.datetime | None = None, force: 
 def bookings_escalate(*, booking_ids: list[int], now: dt.datetime | None = None, force: bool = False) -> list[int]:
     """Take the next step of each due booking of a batch; the ids of those that moved.
 
-    In a batch of several, a booking whose step fails is rolled back alone (its savepoint)
-    and logged; it stays due, so the next sweep tries it again.
+    The batch is stepped in one transaction. If a step fails, that is rolled back whole
+    (no text is queued) and the batch is stepped again with each booking in its own
+    savepoint, so the broken one is rolled back alone and logged; it stays due, and the
+    next sweep tries it again. A batch of one raises instead.
     """
     now = now or timezone.now()
+    try:
+        return _batch_step(booking_ids, now, force=force, each_alone=False)
+    except Exception:
+        if len(booking_ids) == 1:
+            raise
+        logger.exception("A step of escalation batch %s failed; stepping each booking alone", booking_ids[:3])
+        return _batch_step(booking_ids, now, force=force, each_alone=True)
+
+
+def _batch_step(booking_ids: list[int], now: dt.datetime, *, force: bool, each_alone: bool) -> list[int]:
     with transaction.atomic():
         locked = Booking.objects.select_related("studio__fill_policy", "current_time").select_for_update(of=("self",))
         bookings = [
@@ -81,10 +93,11 @@ def bookings_escalate(*, booking_ids: list[int], now: dt.datetime | None = None,
             if booking.status == Booking.Status.OFFERING and (force or _is_due(booking, now))
         ]
         steps = _steps_read(bookings, now, force=force)
-        if len(steps) == 1:
-            _step(steps[0], now)  # one booking: its own transaction is its savepoint
-            return [steps[0].booking.pk]
-        return [step.booking.pk for step in steps if _step_alone(step, now)]
+        if each_alone:
+            return [step.booking.pk for step in steps if _step_alone(step, now)]
+        for step in steps:
+            _step(step, now)
+        return [step.booking.pk for step in steps]
 
 
 def _is_due(booking: Booking, now: dt.datetime) -> bool:
