@@ -168,9 +168,9 @@ def run() -> list[Row]:
     singles = build_due_bookings(5)
     per_booking = []
     for booking_id in singles:
-        with CaptureQueriesContext(connection) as one:
+        with CaptureQueriesContext(connection) as single:
             booking_escalate(booking_id=booking_id)
-        per_booking.append(len(one))
+        per_booking.append(len(single))
     two = drain_by_worker(REAL, 2)
     one = drain_by_worker(REAL_ONE, 1)
     return _rows(growth, per_booking, two, one, batch=SWEEP_BATCH)

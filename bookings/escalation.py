@@ -5,9 +5,10 @@ them in batches of SWEEP_BATCH. A batch task locks its bookings (in id order, so
 batches never deadlock), checks again that each is due, reads what all their steps need
 in a fixed number of queries (their offers, seats and fills at the current time, one
 roster for the batch, the musicians to ask), then steps each booking (a failing one is
-rolled back alone: see `bookings_escalate`). So two sweeps, two Beat processes or a retried task never send a text twice:
-the first run acts, which moves `next_step_at` on for the others; and the queries a
-batch costs are a fixed number plus a fixed number per booking, whatever the roster.
+rolled back alone: see `bookings_escalate`). So two sweeps, two Beat processes or a
+retried task never send a text twice: the first run acts, which moves `next_step_at` on
+for the others; and the queries a batch costs are a fixed number plus a fixed number per
+booking, whatever the roster.
 `booking_escalate` (the manager's "escalate now") is a batch of one.
 
 A step, for the booking's current time: texts held for quiet hours whose hours are over go
@@ -124,7 +125,7 @@ class _Step:
 def _steps_read(bookings: list[Booking], now: dt.datetime, *, force: bool) -> list[_Step]:
     """The batch's offers, seats and fills at each current time, then its one roster and its musicians."""
     steps = [_Step(booking) for booking in bookings]
-    live = {s.booking.current_time_id: s for s in steps if s.booking.current_time and _still_ahead(s.booking, now)}
+    live = {s.booking.current_time.pk: s for s in steps if s.booking.current_time and _still_ahead(s.booking, now)}
     offers = Offer.objects.filter(candidate_time_id__in=list(live)).select_related(
         "musician", "seat__instrument", "candidate_time"
     )
@@ -136,10 +137,10 @@ def _steps_read(bookings: list[Booking], now: dt.datetime, *, force: bool) -> li
     ):
         filled[time_id].add(seat_id)
         live[time_id].holding.add(musician_id)
-    by_booking = {s.booking.pk: s for s in live.values()}
+    by_booking = {s.booking.pk: (time_id, s) for time_id, s in live.items()}
     for seat in Seat.objects.filter(booking_id__in=list(by_booking)).select_related("instrument").order_by("pk"):
-        step = by_booking[seat.booking_id]
-        if seat.pk not in filled[step.booking.current_time_id]:
+        time_id, step = by_booking[seat.booking_id]
+        if seat.pk not in filled[time_id]:
             step.unfilled.append(seat)
     for step in live.values():
         waiting = {o.seat_id for o in step.open_offers if o.expires_at and o.expires_at > now}
