@@ -25,8 +25,8 @@ from .server import gunicorn
 
 RACERS = 100
 MIXED_CONCURRENCY = 4
-MIXED_SECONDS = 1.5 if QUICK else 4.0
-MIXED_OFFERS = 120 if QUICK else 600
+MIXED_SECONDS = 1.0 if QUICK else 4.0
+MIXED_OFFERS = 80 if QUICK else 600
 TOKEN_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 

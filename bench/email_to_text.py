@@ -27,7 +27,7 @@ from .intake import email_request
 from .load import send
 from .server import ROOT, gunicorn
 
-EMAILS = 4 if QUICK else 20
+EMAILS = 3 if QUICK else 20
 WAIT_SECONDS = 15.0
 SUCCEEDED = re.compile(r"Task (\S+)\[[^\]]+\] succeeded in ([0-9.]+)s")
 
@@ -125,7 +125,7 @@ def run() -> list[Row]:
     ]
 
 
-PROFILED = 5
+PROFILED = 2 if QUICK else 5
 # What booking_start calls, by the cumulative time cProfile gives each (they nest: plan > roster).
 PARTS = {
     "lock": ("bookings/models.py", "locked"),

@@ -18,7 +18,7 @@ from .load import run_load, send
 from .server import gunicorn
 
 CONCURRENCY = 4
-SECONDS = 1.5 if QUICK else 4.0
+SECONDS = 1.0 if QUICK else 4.0
 HEADERS = {"Content-Type": "application/json", "Authorization": "Bearer bench-zapier-token"}
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from .common import QUICK, Row
 from .worker import broker_flush, celery_worker, children_rss_kib
 
-FIRST, THEN = (30, 270) if QUICK else (1_000, 9_000)
+FIRST, THEN = (20, 180) if QUICK else (1_000, 9_000)
 TIMEOUT = 600
 
 

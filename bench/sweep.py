@@ -25,8 +25,8 @@ from .common import GROWTH, QUICK, Row, bench_studio, growth_exponent, ms, playe
 from .worker import broker_flush, celery_worker
 
 SIZES = [50, 200] if QUICK else [1_000, 10_000]
-REAL = 300 if QUICK else 10_000  # drained by the real worker, 2 processes
-REAL_ONE = 150 if QUICK else 3_000  # and by 1 process, for the rate
+REAL = 200 if QUICK else 10_000  # drained by the real worker, 2 processes
+REAL_ONE = 100 if QUICK else 3_000  # and by 1 process, for the rate
 INTERVAL_SECONDS = 15 * 60
 WORKER_TIMEOUT = 900
 PLAYERS_PER_SEAT = 12
