@@ -1,6 +1,8 @@
 """What every benchmark shares: the result row, timing, and the roster and bookings it builds."""
 
 import datetime as dt
+import math
+import os
 import random
 import statistics
 import time
@@ -9,6 +11,20 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 NEW_YORK = ZoneInfo("America/New_York")
+# `make bench BENCH_ARGS=--quick` (bench/run.py sets this): the same rows at smaller sizes, under a minute.
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+
+
+# Growth series the benchmarks measured, by name: (size, seconds, queries) each; run.py writes
+# them to bench/growth.json, and bench/plot.py draws docs/performance-growth.png from that.
+GROWTH: dict[str, list[tuple[int, float, float]]] = {}
+
+
+def growth_exponent(sizes: list[int], seconds: list[float]) -> float:
+    """The least-squares slope of log(time) against log(size): 1 is linear, 2 quadratic."""
+    xs, ys = [math.log(n) for n in sizes], [math.log(max(t, 1e-9)) for t in seconds]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
 
 
 @dataclass
@@ -42,14 +58,19 @@ def ms(seconds: float) -> str:
 
 
 def ensure_instruments(count: int) -> list[int]:
-    """Ids of `count` instruments: the seeded ones plus made-up ones up to the count."""
+    """Ids of `count` made-up instruments, only the planning roster plays them.
+
+    Not the seeded drums, bass and keys: the later benchmarks (email to first text) plan
+    the sample order for those, and must not find 100,000 bench musicians playing them.
+    """
     from musicians.models import Instrument
 
-    have = Instrument.objects.count()
+    names = [f"Bench instrument {i}" for i in range(count)]
+    have = set(Instrument.objects.filter(name__in=names).values_list("name", flat=True))
     Instrument.objects.bulk_create(
-        Instrument(name=f"Bench instrument {i}", slug=f"bench-instrument-{i}") for i in range(have, count)
+        Instrument(name=name, slug=f"bench-instrument-{i}") for i, name in enumerate(names) if name not in have
     )
-    return list(Instrument.objects.order_by("pk").values_list("pk", flat=True)[:count])
+    return list(Instrument.objects.filter(name__in=names).order_by("pk").values_list("pk", flat=True))
 
 
 def bench_studio():

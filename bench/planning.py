@@ -4,18 +4,36 @@ The figure is `bookings.engine.booking_start` (candidate times, viability per ti
 the matching, the order, the first group's offers). The floor is the time to just
 read the rows planning needs: the musicians who play the six instruments, their
 weekly windows, blackouts and calendar events, as plain `values_list` reads.
-Targets: plan <= 3x the floor at 10,000 musicians; the same query count at 1,000
-and 10,000 musicians.
+Targets: plan <= 3x the floor at 10,000 musicians; the same query count at every
+size; time at most linear in the roster (growth exponent, the slope of log time
+against log size, <= 1.15) from 1,000 to 100,000 musicians (BENCH_PLANNING_SIZES
+to measure fewer on a slow machine).
 """
+
+import os
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from .common import Row, add_musicians, ensure_instruments, median_time, ms, new_booking, sessions_windows
+from .common import (
+    GROWTH,
+    QUICK,
+    Row,
+    add_musicians,
+    ensure_instruments,
+    growth_exponent,
+    median_time,
+    ms,
+    new_booking,
+    sessions_windows,
+)
 
 INSTRUMENTS = 30
 SEATS = 6
 REPEAT = 3
+DEFAULT_SIZES = "300,1000,3000" if QUICK else "1000,10000,100000"
+SIZES = [int(n) for n in os.environ.get("BENCH_PLANNING_SIZES", DEFAULT_SIZES).split(",")]
+TARGET_SIZE = 10_000
 
 
 def read_floor(instrument_ids: list[int], windows) -> None:
@@ -80,37 +98,48 @@ def measure(instrument_ids: list[int], windows) -> dict:
     return {"plan": times[len(times) // 2], "queries": counts, "floor": floor, "candidates": candidates}
 
 
-def run(*, large: int = 10_000, small: int = 1_000) -> list[Row]:
+def run() -> list[Row]:
     instruments = ensure_instruments(INSTRUMENTS)
     seats = instruments[:SEATS]
     windows = sessions_windows(days=40, per_day=5)
-    add_musicians(count=small, instrument_ids=instruments, first=1)
-    at_small = measure(seats, windows)
-    add_musicians(count=large - small, instrument_ids=instruments, first=small + 1)
-    at_large = measure(seats, windows)
-    ratio = at_large["plan"] / at_large["floor"]
-    same = len(set(at_small["queries"]) | set(at_large["queries"])) == 1
-    return [
+    at: dict[int, dict] = {}
+    have = 0
+    for size in SIZES:
+        add_musicians(count=size - have, instrument_ids=instruments, first=have + 1)
+        have = size
+        at[size] = measure(seats, windows)
+    GROWTH["planning (musicians)"] = [(n, at[n]["plan"], at[n]["queries"][0]) for n in SIZES]
+    judged = TARGET_SIZE if TARGET_SIZE in at else max(at)
+    ratio = at[judged]["plan"] / at[judged]["floor"]
+    exponent = growth_exponent(SIZES, [at[n]["plan"] for n in SIZES])
+    counts = {n: at[n]["queries"][0] for n in SIZES}
+    rows = [
         Row(
-            f"planning: booking_start, {large:,} musicians, {SEATS} seats, {at_large['candidates']} candidate times",
-            ms(at_large["plan"]),
-            f"{ms(at_large['floor'])} (read the rows)",
+            f"planning: booking_start, {judged:,} musicians, {SEATS} seats, {at[judged]['candidates']} candidate times",
+            ms(at[judged]["plan"]),
+            f"{ms(at[judged]['floor'])} (read the rows)",
             f"{ratio:.1f}x",
             "<= 3x",
             ratio <= 3,
-        ),
-        Row(
-            f"planning at {small:,} musicians (for scale)",
-            ms(at_small["plan"]),
-            ms(at_small["floor"]),
-            f"{at_small['plan'] / at_small['floor']:.1f}x",
-        ),
-        Row(
-            f"planning: queries at {small:,} vs {large:,} musicians",
-            f"{at_small['queries'][0]} vs {at_large['queries'][0]}",
-            "-",
-            "-",
-            "equal",
-            same,
-        ),
+        )
     ]
+    rows += [
+        Row(
+            f"planning growth: {n:,} musicians",
+            f"{ms(at[n]['plan'])}, {counts[n]} queries",
+            ms(at[n]["floor"]),
+            f"{at[n]['plan'] / at[n]['floor']:.1f}x",
+        )
+        for n in SIZES
+    ]
+    rows.append(
+        Row(
+            f"planning growth exponent, {SIZES[0]:,} to {SIZES[-1]:,} musicians (slope of log time, log size); queries",
+            f"{exponent:.2f}; " + " vs ".join(str(counts[n]) for n in SIZES),
+            "-",
+            "-",
+            "<= 1.15, queries equal",
+            exponent <= 1.15 and len({q for n in SIZES for q in at[n]["queries"]}) == 1,
+        )
+    )
+    return rows

@@ -1,6 +1,6 @@
-"""The app under gunicorn, plus `/bench/trivial`: a trivial JSON view, the floor for HTTP figures.
+"""The app under gunicorn, plus the floor views of bench/urls.py under `/bench/`.
 
-The app's URLs are left alone: this handler sends that one path to bench.urls
+The app's URLs are left alone: this handler sends those paths to bench.urls
 instead, through the same Django middleware as every other request, so the floor
 and the figure differ only by what the view does.
 """
@@ -14,12 +14,12 @@ from django.core.handlers.wsgi import WSGIHandler
 
 django.setup(set_prefix=False)
 
-TRIVIAL_PATH = "/bench/trivial"
+FLOOR_PREFIX = "/bench/"
 
 
 class BenchHandler(WSGIHandler):
     def get_response(self, request):
-        if request.path_info == TRIVIAL_PATH:
+        if request.path_info.startswith(FLOOR_PREFIX):
             request.urlconf = "bench.urls"
         return super().get_response(request)
 

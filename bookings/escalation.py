@@ -1,9 +1,15 @@
 """The sweep: open bookings whose next step is due move on, on the studio's fill policy.
 
-Beat only picks the due booking ids (one query: `next_step_at` has passed) and queues one
-task each; the task locks its booking and checks again that it is due, so two sweeps, two
-Beat processes or a retried task never send a text twice: the first run acts, which moves
-`next_step_at` on for the others.
+Beat only picks the due booking ids (one query: `next_step_at` has passed) and queues
+them in batches of SWEEP_BATCH. A batch task locks its bookings (in id order, so two
+batches never deadlock), checks again that each is due, reads what all their steps need
+in a fixed number of queries (their offers, seats and fills at the current time, one
+roster for the batch, the musicians to ask), then steps each booking (a failing one is
+rolled back alone: see `bookings_escalate`). So two sweeps, two Beat processes or a
+retried task never send a text twice: the first run acts, which moves `next_step_at` on
+for the others; and the queries a batch costs are a fixed number plus a fixed number per
+booking, whatever the roster.
+`booking_escalate` (the manager's "escalate now") is a batch of one.
 
 A step, for the booking's current time: texts held for quiet hours whose hours are over go
 out; silent musicians whose nudge is due are nudged once; each unfilled seat whose wave has
@@ -12,20 +18,35 @@ to its next time.
 """
 
 import datetime as dt
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from core.queueing import queue_now
 from messaging.models import Message
+from musicians.models import Musician
+from scheduling.availability import load_players
+from scheduling.intervals import Interval
+from scheduling.plan import SeatNeed, rank_players
 
 from .engine import booking_move_on
 from .history import booking_log
-from .models import Booking, BookingEvent, Offer, Seat
-from .offers import offer_steps, offers_send, offers_text_now, seats_next_waves
+from .models import Booking, BookingEvent, CandidateTime, Fill, Offer, Seat
+from .offers import offer_steps, offers_send, offers_text_now, seats_next_picks, waves_of
+from .planning import BookingRoster
 from .texting import booking_texts_send
 from .texts import nudge_text
+
+logger = logging.getLogger(__name__)
+
+# Bookings per escalation task: big enough that a batch's reads are shared, small enough
+# that its locks are held briefly (about 10 ms a booking) and two workers share the work.
+SWEEP_BATCH = 50
 
 
 def bookings_due(*, now: dt.datetime) -> list[int]:
@@ -43,48 +64,174 @@ def booking_escalate(*, booking_id: int, now: dt.datetime | None = None, force: 
 
     True if it did anything; False if the booking was not (or no longer) due.
     """
+    return bool(bookings_escalate(booking_ids=[booking_id], now=now, force=force))
+
+
+def bookings_escalate(*, booking_ids: list[int], now: dt.datetime | None = None, force: bool = False) -> list[int]:
+    """Take the next step of each due booking of a batch; the ids of those that moved.
+
+    The batch is stepped in one transaction. If a step fails, that is rolled back whole
+    (no text is queued) and the batch is stepped again with each booking in its own
+    savepoint, so the broken one is rolled back alone and logged; it stays due, and the
+    next sweep tries it again. A batch of one raises instead.
+    """
     now = now or timezone.now()
+    try:
+        return _batch_step(booking_ids, now, force=force, each_alone=False)
+    except Exception:
+        if len(booking_ids) == 1:
+            raise
+        logger.exception("A step of escalation batch %s failed; stepping each booking alone", booking_ids[:3])
+        return _batch_step(booking_ids, now, force=force, each_alone=True)
+
+
+def _batch_step(booking_ids: list[int], now: dt.datetime, *, force: bool, each_alone: bool) -> list[int]:
     with transaction.atomic():
-        booking = Booking.objects.locked(booking_id)
-        if booking.status != Booking.Status.OFFERING or not (force or _is_due(booking, now)):
-            return False
-        _step(booking, now, force=force)
-        return True
+        locked = Booking.objects.select_related("studio__fill_policy", "current_time").select_for_update(of=("self",))
+        bookings = [
+            booking
+            for booking in locked.filter(pk__in=booking_ids).order_by("pk")
+            if booking.status == Booking.Status.OFFERING and (force or _is_due(booking, now))
+        ]
+        steps = _steps_read(bookings, now, force=force)
+        if each_alone:
+            return [step.booking.pk for step in steps if _step_alone(step, now)]
+        for step in steps:
+            _step(step, now)
+        return [step.booking.pk for step in steps]
 
 
 def _is_due(booking: Booking, now: dt.datetime) -> bool:
     return not booking.escalation_paused and booking.next_step_at is not None and booking.next_step_at <= now
 
 
-def _step(booking: Booking, now: dt.datetime, *, force: bool) -> None:
-    time = booking.current_time
-    if time is None or time.starts_at <= now:
+@dataclass
+class _Step:
+    """What one booking's step needs, read for the whole batch at once."""
+
+    booking: Booking
+    here: list[Offer] = field(default_factory=list)  # every offer at its current time
+    unfilled: list[Seat] = field(default_factory=list)  # its seats nobody holds at that time
+    holding: set[int] = field(default_factory=set)  # who holds one of its seats at that time
+    moving: list[Seat] = field(default_factory=list)  # the unfilled seats whose wave is over
+    picks: dict[int, tuple[list[int], int]] = field(default_factory=dict)  # per moving seat: who next, left after
+    musicians: dict[int, Musician] = field(default_factory=dict)
+
+    @property
+    def open_offers(self) -> list[Offer]:
+        return [offer for offer in self.here if offer.status == Offer.Status.OPEN]
+
+
+def _steps_read(bookings: list[Booking], now: dt.datetime, *, force: bool) -> list[_Step]:
+    """The batch's offers, seats and fills at each current time, then its one roster and its musicians."""
+    steps = [_Step(booking) for booking in bookings]
+    live = {s.booking.current_time.pk: s for s in steps if s.booking.current_time and _still_ahead(s.booking, now)}
+    offers = Offer.objects.filter(candidate_time_id__in=list(live)).select_related(
+        "musician", "seat__instrument", "candidate_time"
+    )
+    for offer in offers:
+        live[offer.candidate_time_id].here.append(offer)
+    filled: dict[int, set[int]] = defaultdict(set)
+    for time_id, seat_id, musician_id in Fill.objects.filter(candidate_time_id__in=list(live)).values_list(
+        "candidate_time_id", "seat_id", "musician_id"
+    ):
+        filled[time_id].add(seat_id)
+        live[time_id].holding.add(musician_id)
+    by_booking = {s.booking.pk: (time_id, s) for time_id, s in live.items()}
+    for seat in Seat.objects.filter(booking_id__in=list(by_booking)).select_related("instrument").order_by("pk"):
+        time_id, step = by_booking[seat.booking_id]
+        if seat.pk not in filled[time_id]:
+            step.unfilled.append(seat)
+    for step in live.values():
+        waiting = {o.seat_id for o in step.open_offers if o.expires_at and o.expires_at > now}
+        step.moving = step.unfilled if force else [seat for seat in step.unfilled if seat.pk not in waiting]
+    _picks_read([step for step in live.values() if step.moving], now)
+    return steps
+
+
+def _still_ahead(booking: Booking, now: dt.datetime) -> bool:
+    return booking.current_time is not None and booking.current_time.starts_at > now
+
+
+def _picks_read(steps: list[_Step], now: dt.datetime) -> None:
+    """Who each moving seat asks next: one roster for every seat of the batch, one read of their rows."""
+    if not steps:
+        return
+    roster = _batch_roster(steps, now)
+    for step in steps:
+        step.picks = seats_next_picks(
+            booking=step.booking, seats=step.moving, time=_time(step.booking), now=now, roster=roster,
+            offers_here=step.here, holding=step.holding,
+        )  # fmt: skip
+    musicians = Musician.objects.in_bulk([m for step in steps for ids, _ in step.picks.values() for m in ids])
+    for step in steps:
+        step.musicians = musicians
+
+
+def _batch_roster(steps: list[_Step], now: dt.datetime) -> BookingRoster:
+    """The ranked musicians who could play any moving seat of the batch, over all its sessions."""
+    needs = [SeatNeed(seat.pk, seat.instrument_id) for step in steps for seat in step.moving]
+    times = [_time(step.booking) for step in steps]
+    span = Interval(min(t.starts_at for t in times), max(t.ends_at for t in times))
+    players = load_players(instrument_ids={n.instrument_id for n in needs}, span=span, holds=_holds_during(span))
+    return BookingRoster(needs, rank_players(players, now=now, order=settings.MUSICIAN_ORDER))
+
+
+def _holds_during(span: Interval) -> dict[int, list[Interval]]:
+    """Sessions musicians are booked for, or holding a YES on, in live bookings, during `span`.
+
+    `planning.holds_elsewhere` for a whole batch: a booking's own holds are among these,
+    which changes nothing for it, as whoever holds one of its seats is asked for no other.
+    """
+    fills = Fill.objects.filter(
+        candidate_time__booking__status__in=[Booking.Status.OFFERING, Booking.Status.CONFIRMED],
+        candidate_time__booking__current_time=F("candidate_time"),
+        candidate_time__starts_at__lt=span.end,
+        candidate_time__ends_at__gt=span.start,
+    ).values_list("musician_id", "candidate_time__starts_at", "candidate_time__ends_at")
+    holds: dict[int, list[Interval]] = {}
+    for musician_id, start, end in fills:
+        holds.setdefault(musician_id, []).append(Interval(start, end))
+    return holds
+
+
+def _time(booking: Booking) -> CandidateTime:
+    if booking.current_time is None:  # _steps_read gives picks only to bookings with a time ahead
+        raise ValueError(f"booking {booking.pk} has no current time")
+    return booking.current_time
+
+
+def _step_alone(step: _Step, now: dt.datetime) -> bool:
+    try:
+        with transaction.atomic():
+            _step(step, now)
+    except Exception:  # one broken booking must not hold back the rest of its batch
+        logger.exception("Escalating booking %s failed; it stays due", step.booking.pk)
+        return False
+    return True
+
+
+def _step(step: _Step, now: dt.datetime) -> None:
+    booking = step.booking
+    if not _still_ahead(booking, now):
         booking_move_on(booking=booking, now=now)
         return
-    here = list(Offer.objects.filter(booking=booking, candidate_time=time).select_related(
-        "musician", "seat__instrument", "candidate_time"
-    ))  # fmt: skip
-    offers = [offer for offer in here if offer.status == Offer.Status.OPEN]
+    time, offers = _time(booking), step.open_offers
     offers_text_now(booking=booking, offers=[o for o in offers if _due(o.sends_at, now) and o.message_id is None])
     # A nudge is due halfway through a wave's wait; once the wait is over the seat moves on instead.
     due = [
         o for o in offers if _due(o.nudge_at, now) and o.message_id and not o.nudged_at and not _due(o.expires_at, now)
     ]
     _nudge(booking, due, now)
-    unfilled = list(
-        Seat.objects.filter(booking=booking).exclude(fills__candidate_time=time).select_related("instrument")
-    )
-    waiting = {o.seat_id for o in offers if o.expires_at and o.expires_at > now}
-    moving = unfilled if force else [seat for seat in unfilled if seat.pk not in waiting]
     pending = [when for offer in offers for when in offer_steps(offer) if when > now]
-    if not moving:
+    if not step.moving:
         _next_step_set(booking, pending, now)
         return
-    waves = seats_next_waves(booking=booking, seats=moving, time=time, now=now, offers_here=here)
-    if any(not wave.musicians for wave in waves.values()):
+    if any(not ids for ids, _ in step.picks.values()):
         booking_move_on(booking=booking, now=now)  # nobody left for a seat at this time
         return
-    picks = [(seat, musician) for seat in moving for musician in waves[seat.pk].musicians]
+    waves = waves_of(step.picks, step.musicians)
+    picks = [(seat, musician) for seat in step.moving for musician in waves[seat.pk].musicians]
     left = {seat_id: wave.left for seat_id, wave in waves.items()}
     offers_send(booking=booking, time=time, picks=picks, now=now, left=left, pending=pending)
     asked = ", ".join(f"{musician.name} for {seat}" for seat, musician in picks)
@@ -121,7 +268,8 @@ def _next_step_set(booking: Booking, ahead: list[dt.datetime], now: dt.datetime)
     Booking.objects.filter(pk=booking.pk).update(next_step_at=booking.next_step_at)
 
 
-def sweep_due_offers(*, now: dt.datetime | None = None) -> list[int]:
-    """Queue one escalation task per due booking. Returns the ids queued."""
+def sweep_due_offers(*, now: dt.datetime | None = None, batch: int = SWEEP_BATCH) -> list[int]:
+    """Queue the due bookings, `batch` ids to an escalation task. Returns the ids queued."""
     due = bookings_due(now=now or timezone.now())
-    return [booking_id for booking_id in due if queue_now("bookings.tasks.escalate_booking", booking_id)]
+    batches = [due[i : i + batch] for i in range(0, len(due), batch)]
+    return [pk for ids in batches if queue_now("bookings.tasks.escalate_bookings", ids) for pk in ids]

@@ -156,13 +156,37 @@ def seats_next_waves(
     roster: BookingRoster | None = None,
     offers_here: list[Offer] | None = None,
 ) -> dict[int, Wave]:
-    """Per seat, the next musicians to ask at this time, best first, as many as the policy's wave.
+    """Per seat, the next musicians to ask at this time, best first, as many as the policy's wave
+    (`seats_next_picks`, with the musicians' rows read in one query)."""
+    picks = seats_next_picks(
+        booking=booking, seats=seats, time=time, now=now, first=first, roster=roster, offers_here=offers_here
+    )
+    return waves_of(picks, Musician.objects.in_bulk([m for ids, _ in picks.values() for m in ids]))
+
+
+def waves_of(picks: dict[int, tuple[list[int], int]], musicians: dict[int, Musician]) -> dict[int, Wave]:
+    return {seat_id: Wave([musicians[m] for m in ids], left) for seat_id, (ids, left) in picks.items()}
+
+
+def seats_next_picks(
+    *,
+    booking: Booking,
+    seats: list[Seat],
+    time: CandidateTime,
+    now: dt.datetime,
+    first: dict[int, int] | None = None,
+    roster: BookingRoster | None = None,
+    offers_here: list[Offer] | None = None,
+    holding: set[int] | None = None,
+) -> dict[int, tuple[list[int], int]]:
+    """Per seat id, the ids of the next musicians to ask at this time and how many are left after them.
 
     One roster read for all the seats. Skips anyone already asked for the seat at this
     time, holding a seat, being asked for another seat, or picked for another seat in
     this same round. `first` (the plan's line-up for a time just made current) puts each
     seat's pick at the head of its wave. `offers_here`: every offer of the booking at this
-    time, if the caller has them already.
+    time, and `holding`: who holds a seat of it at this time, if the caller has them already
+    (the sweep reads them for a whole batch of bookings at once).
     """
     policy = policy_for(booking.studio)
     session = Interval(time.starts_at, time.ends_at)
@@ -174,7 +198,7 @@ def seats_next_waves(
         here = (
             offers_here if offers_here is not None else list(Offer.objects.filter(booking=booking, candidate_time=time))
         )
-        taken, asked = _busy_here(time=time, offers_here=here), _asked_here(here)
+        taken, asked = _busy_here(time=time, offers_here=here, holding=holding), _asked_here(here)
     else:  # the first wave at a time the booking never offered: nobody is asked or holding there yet
         taken, asked = set(first.values()), {}
     time_left = last_moment_to_book(time) - now
@@ -185,10 +209,9 @@ def seats_next_waves(
         size = policy.wave(time_left=time_left, left=len(free) + len(head))
         chosen[seat.pk] = (head + free)[:size]
         taken |= set(chosen[seat.pk])
-    musicians = Musician.objects.in_bulk([m for ids in chosen.values() for m in ids])
     return {
-        seat.pk: Wave(
-            [musicians[m] for m in chosen[seat.pk]],
+        seat.pk: (
+            chosen[seat.pk],
             _free_after(candidates[seat.pk], taken, asked.get(seat.pk, set())) if policy.waves else 0,
         )
         for seat in seats
@@ -211,9 +234,10 @@ def _asked_here(offers_here: list[Offer]) -> dict[int, set[int]]:
     return asked
 
 
-def _busy_here(*, time: CandidateTime, offers_here: list[Offer]) -> set[int]:
+def _busy_here(*, time: CandidateTime, offers_here: list[Offer], holding: set[int] | None) -> set[int]:
     """Holding a seat at this time, or being asked for one (a musician gets one seat per booking)."""
-    holding = set(Fill.objects.filter(candidate_time=time).values_list("musician_id", flat=True))
+    if holding is None:
+        holding = set(Fill.objects.filter(candidate_time=time).values_list("musician_id", flat=True))
     return holding | {offer.musician_id for offer in offers_here if offer.status == Offer.Status.OPEN}
 
 

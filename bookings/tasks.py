@@ -21,9 +21,15 @@ def escalate_booking(booking_id: int) -> None:
     escalation.booking_escalate(booking_id=booking_id)
 
 
+@shared_task(acks_late=True)
+def escalate_bookings(booking_ids: list[int]) -> int:
+    """A batch of due bookings from the sweep, stepped each under its own lock; how many moved."""
+    return len(escalation.bookings_escalate(booking_ids=booking_ids))
+
+
 @shared_task
 def sweep_due_offers() -> int:
-    """Beat's job: queue one escalation per due booking, nothing more."""
+    """Beat's job: queue the due bookings in batches of escalation tasks, nothing more."""
     return len(escalation.sweep_due_offers())
 
 

@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 import httplib2
 from django.conf import settings
@@ -74,10 +74,10 @@ class GoogleCalendar(CalendarBackend):
         to_ask = []
         for calendar_id in dict.fromkeys(calendar_ids):
             cached = self._free_busy.get(calendar_id, span)
-            if cached is None:
+            if cached is MISSING:
                 to_ask.append(calendar_id)
             else:
-                answers[calendar_id] = cached
+                answers[calendar_id] = cast("list[Interval] | None", cached)
         for batch in _batches(to_ask, FREEBUSY_BATCH_SIZE):
             fresh = self._query_free_busy(batch, span)
             self._free_busy.store(fresh, span)
@@ -92,7 +92,7 @@ class GoogleCalendar(CalendarBackend):
         (the description lists who plays).
         """
         body = event_body(event)
-        with _as_calendar_error(event.calendar_id):
+        with self._forgetting(event.calendar_id), _as_calendar_error(event.calendar_id):
             try:
                 self._insert_or_update(event.calendar_id, body)
             except HttpError as error:
@@ -104,7 +104,7 @@ class GoogleCalendar(CalendarBackend):
 
     def cancel_event(self, *, uid: str, calendar_id: str) -> None:
         """Delete the session's event and tell its attendees; an event already gone is fine."""
-        with _as_calendar_error(calendar_id):
+        with self._forgetting(calendar_id), _as_calendar_error(calendar_id):
             request = (
                 self._service().events().delete(calendarId=calendar_id, eventId=google_event_id(uid), sendUpdates="all")
             )
@@ -113,6 +113,14 @@ class GoogleCalendar(CalendarBackend):
             except HttpError as error:
                 if error.status_code not in (404, 410):
                     raise
+
+    @contextmanager
+    def _forgetting(self, calendar_id: str) -> Iterator[None]:
+        """The calendar's cached free/busy is dropped once the change is done, or failed."""
+        try:
+            yield
+        finally:
+            self._free_busy.forget(calendar_id)
 
     def _insert_or_update(self, calendar_id: str, body: dict[str, Any]) -> None:
         """Insert under the derived id; 409 means the id is taken by an earlier attempt or
@@ -161,36 +169,53 @@ class GoogleCalendar(CalendarBackend):
             return self._credentials
 
 
-class FreeBusyCache:
-    """Recent known answers per (calendar, span), so planning one booking asks Google once.
+# How long "Google could not say" is kept: long enough that the dashboard's live refresh
+# (every 3 s) does not ask again on every poll, short enough that a calendar back from an
+# outage is read again within the minute. Never longer than GOOGLE_FREEBUSY_CACHE_SECONDS.
+UNKNOWN_CACHE_SECONDS = 15.0
+MISSING = object()  # FreeBusyCache.get: no fresh entry (None is a cached "unknown")
 
-    An unknown calendar is not kept, so it is asked again next time. Age is measured on
-    the monotonic clock and checked against GOOGLE_FREEBUSY_CACHE_SECONDS when read.
+
+class FreeBusyCache:
+    """Recent answers per (calendar, span), so planning a booking, its sweep and every poll
+    of its page ask Google once: the span is the booking's session or its windows.
+
+    An unknown calendar (None) is kept too, but only UNKNOWN_CACHE_SECONDS. Writing or
+    cancelling an event on a calendar forgets its entries (our own change is seen at once);
+    a change made in Google by someone else shows when the entry ages out. Age is measured
+    on the monotonic clock and checked against GOOGLE_FREEBUSY_CACHE_SECONDS when read.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._entries: dict[tuple[str, Interval], tuple[float, tuple[Interval, ...]]] = {}
+        self._entries: dict[tuple[str, Interval], tuple[float, tuple[Interval, ...] | None]] = {}
 
-    def get(self, calendar_id: str, span: Interval) -> list[Interval] | None:
-        """A new list each time (of frozen intervals): a caller cannot change the cache."""
+    def get(self, calendar_id: str, span: Interval) -> list[Interval] | object | None:
+        """The busy times (a new list each time: a caller cannot change the cache), None for
+        a calendar Google could not say about just now, or MISSING."""
         with self._lock:
             entry = self._entries.get((calendar_id, span))
-        if entry is None or not self._is_fresh(entry[0], time.monotonic()):
-            return None
-        return list(entry[1])
+        if entry is None or not self._is_fresh(entry, time.monotonic()):
+            return MISSING
+        return None if entry[1] is None else list(entry[1])
 
     def store(self, answers: BusyTimes, span: Interval) -> None:
         now = time.monotonic()
         with self._lock:
-            self._entries = {key: entry for key, entry in self._entries.items() if self._is_fresh(entry[0], now)}
+            self._entries = {key: entry for key, entry in self._entries.items() if self._is_fresh(entry, now)}
             for calendar_id, busy in answers.items():
-                if busy is not None:
-                    self._entries[(calendar_id, span)] = (now, tuple(busy))
+                self._entries[(calendar_id, span)] = (now, None if busy is None else tuple(busy))
+
+    def forget(self, calendar_id: str) -> None:
+        with self._lock:
+            self._entries = {key: entry for key, entry in self._entries.items() if key[0] != calendar_id}
 
     @staticmethod
-    def _is_fresh(stored_at: float, now: float) -> bool:
-        return now - stored_at < settings.GOOGLE_FREEBUSY_CACHE_SECONDS
+    def _is_fresh(entry: tuple[float, tuple[Interval, ...] | None], now: float) -> bool:
+        allowed = settings.GOOGLE_FREEBUSY_CACHE_SECONDS
+        if entry[1] is None:
+            allowed = min(allowed, UNKNOWN_CACHE_SECONDS)
+        return now - entry[0] < allowed
 
 
 def service_account_credentials() -> service_account.Credentials:
