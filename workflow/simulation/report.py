@@ -10,8 +10,9 @@ Definitions (docs/simulation.md says the same):
 - texts per order: Message rows by purpose, over the number of orders.
 - quiet hours: a text sent to a musician inside their quiet hours (the Musician's
   quiet_hours_start/end when the model has them, else the reply model's sleep hours).
-- late YES share: offers marked late or standby (YES after the seat was gone) over all
-  YESes (accepted + late + standby).
+- late YES share: offers marked late (a YES to a seat already gone, unaware) over all YESes
+  (accepted + late + standby). Standby sign-ups (a YES pressed on a page that says the seat
+  is taken and offers standby) are counted beside it, not in it: they are an informed choice.
 - fairness: per instrument, the Gini coefficient of confirmed seats over every
   musician who plays it (0 = perfectly even, 1 = one musician takes all); the mean
   over the instruments that had any confirmed seat.
@@ -56,6 +57,7 @@ class PolicyReport:
     quiet_offers: int
     yeses: int
     late_yeses: int
+    standby_yeses: int
     fairness_gini: float
     phone_tally: dict[str, int]
 
@@ -81,7 +83,8 @@ def policy_report(*, world: World, policy: str, phone_tally: dict[str, int]) -> 
         quiet_texts=quiet,
         quiet_offers=quiet_offers,
         yeses=yeses.count(),
-        late_yeses=yeses.filter(status__in=after_the_seat_went).count(),
+        late_yeses=yeses.filter(status=Offer.Status.LATE).count(),
+        standby_yeses=yeses.filter(status=Offer.Status.STANDBY).count(),
         fairness_gini=_fairness(world),
         phone_tally=dict(sorted(phone_tally.items())),
     )
@@ -211,6 +214,9 @@ def report_rows(report: PolicyReport) -> list[tuple[str, str]]:
     rows.append(("texts to musicians in their quiet hours (per order)", _count(report.quiet_texts, per)))
     rows.append(("offers delivered in quiet hours (per order)", _count(report.quiet_offers, per)))
     rows.append(("late YESes (seat already gone) / all YESes", _share(report.late_yeses, report.yeses)))
+    rows.append(
+        ("standby sign-ups (YES on a taken seat's page) / all YESes", _share(report.standby_yeses, report.yeses))
+    )
     rows.append(("Dane's alerts per order", f"{per(report.texts['alert']):.2f}"))
     rows.append(("fairness: mean Gini of confirmed seats per musician, per instrument", f"{report.fairness_gini:.2f}"))
     rows.append(("final states", ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))))
