@@ -82,8 +82,10 @@ def _actor(request: HttpRequest) -> str:
 
 
 def _cancel(request: HttpRequest, booking_id: int) -> str:
-    manager.manager_cancel(booking_id=booking_id, actor=_actor(request))
-    return "Booking cancelled: everyone asked or booked is being told."
+    email_client = request.POST.get("email_client") == "1"  # Dane's choice on the cancel form
+    manager.manager_cancel(booking_id=booking_id, actor=_actor(request), email_client=email_client)
+    told = " and the client" if email_client else ""
+    return f"Booking cancelled: everyone asked or booked{told} is being told."
 
 
 def _escalate(request: HttpRequest, booking_id: int) -> str:

@@ -26,8 +26,8 @@ class ActionRefused(Exception):
     """The action does not apply to the booking as it is now; the message says why."""
 
 
-def manager_cancel(*, booking_id: int, actor: str, now: dt.datetime | None = None) -> None:
-    if not booking_cancel(booking_id=booking_id, actor=actor, now=now):
+def manager_cancel(*, booking_id: int, actor: str, now: dt.datetime | None = None, email_client: bool = False) -> None:
+    if not booking_cancel(booking_id=booking_id, actor=actor, now=now, email_client=email_client):
         raise ActionRefused("This booking is already cancelled.")
 
 

@@ -111,3 +111,19 @@ def test_the_relay_queues_an_email_the_broker_never_took_and_it_still_goes_once(
     client_email_send(email_id=email.pk)
     assert len(mail.outbox) == 1
     assert client_emails_relay() == 0
+
+
+@pytest.mark.parametrize(("ticked", "emails"), [(False, 0), (True, 1)], ids=["left-unticked", "ticked"])
+def test_the_cancel_form_on_the_board_emails_the_client_only_when_dane_ticks_it(
+    clock, studio, admin_client, ticked, emails
+):
+    from django.urls import reverse
+
+    booking = booked(studio)
+    page = admin_client.get(reverse("dashboard-booking", args=[booking.pk])).content.decode()
+    assert 'name="email_client"' in page and 'data-confirm="Cancel this booking and tell everyone?"' in page
+
+    admin_client.post(reverse("dashboard-action", args=[booking.pk, "cancel"]), {"email_client": "1"} if ticked else {})
+
+    assert ClientEmail.objects.filter(booking=booking, kind=ClientEmail.Kind.CANCELLED).count() == emails
+    assert Booking.objects.get(pk=booking.pk).status == Booking.Status.CANCELLED

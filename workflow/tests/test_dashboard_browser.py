@@ -122,10 +122,17 @@ def test_dane_runs_a_booking_from_the_board(browser, dane, live_server):
     )
     shot(dane, "booking")
 
-    dane.once("dialog", lambda dialog: dialog.accept())
+    asked: list[str] = []
+
+    def answer_the_dialog(dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    dane.once("dialog", answer_the_dialog)
     dane.click("#action-cancel")
     expect(dane.locator("#booking-status")).to_have_text("Cancelled")
     expect(dane.locator(".messagelist")).to_contain_text("Booking cancelled")
+    assert asked == ["Cancel this booking and tell everyone?"]  # the page asked first (the CSP allows our script)
     assert Booking.objects.get(pk=booking_id).status == Booking.Status.CANCELLED
 
     musician.goto(offer_link(booking_id, "Drew", "yes"))  # Drew opens the link again after the cancellation
