@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from core.queueing import queue_now
@@ -38,7 +37,7 @@ from .engine import booking_move_on
 from .history import booking_log
 from .models import Booking, BookingEvent, CandidateTime, Fill, Offer, Seat
 from .offers import offer_steps, offers_send, offers_text_now, seats_next_picks, waves_of
-from .planning import BookingRoster
+from .planning import BookingRoster, holds_elsewhere
 from .texting import booking_texts_send
 from .texts import nudge_text
 
@@ -173,26 +172,10 @@ def _batch_roster(steps: list[_Step], now: dt.datetime) -> BookingRoster:
     needs = [SeatNeed(seat.pk, seat.instrument_id) for step in steps for seat in step.moving]
     times = [_time(step.booking) for step in steps]
     span = Interval(min(t.starts_at for t in times), max(t.ends_at for t in times))
-    players = load_players(instrument_ids={n.instrument_id for n in needs}, span=span, holds=_holds_during(span))
+    players = load_players(
+        instrument_ids={n.instrument_id for n in needs}, span=span, holds=holds_elsewhere(booking=None, span=span)
+    )
     return BookingRoster(needs, rank_players(players, now=now, order=settings.MUSICIAN_ORDER))
-
-
-def _holds_during(span: Interval) -> dict[int, list[Interval]]:
-    """Sessions musicians are booked for, or holding a YES on, in live bookings, during `span`.
-
-    `planning.holds_elsewhere` for a whole batch: a booking's own holds are among these,
-    which changes nothing for it, as whoever holds one of its seats is asked for no other.
-    """
-    fills = Fill.objects.filter(
-        candidate_time__booking__status__in=[Booking.Status.OFFERING, Booking.Status.CONFIRMED],
-        candidate_time__booking__current_time=F("candidate_time"),
-        candidate_time__starts_at__lt=span.end,
-        candidate_time__ends_at__gt=span.start,
-    ).values_list("musician_id", "candidate_time__starts_at", "candidate_time__ends_at")
-    holds: dict[int, list[Interval]] = {}
-    for musician_id, start, end in fills:
-        holds.setdefault(musician_id, []).append(Interval(start, end))
-    return holds
 
 
 def _time(booking: Booking) -> CandidateTime:

@@ -45,20 +45,25 @@ def seat_needs(booking: Booking) -> list[SeatNeed]:
     ]
 
 
-def holds_elsewhere(*, booking: Booking, span: Interval) -> dict[int, list[Interval]]:
-    """Sessions musicians are booked for, or holding a YES on, in other live bookings."""
-    fills = (
-        Fill.objects.filter(
-            candidate_time__booking__status__in=[Booking.Status.OFFERING, Booking.Status.CONFIRMED],
-            candidate_time__booking__current_time=F("candidate_time"),
-            candidate_time__starts_at__lt=span.end,
-            candidate_time__ends_at__gt=span.start,
-        )
-        .exclude(candidate_time__booking=booking)
-        .values_list("musician_id", "candidate_time__starts_at", "candidate_time__ends_at")
+def holds_elsewhere(*, booking: Booking | None, span: Interval) -> dict[int, list[Interval]]:
+    """Sessions musicians are booked for, or holding a YES on, in other live bookings.
+
+    `booking=None` (the sweep, for a whole batch) keeps every booking's holds: a booking's
+    own are among them, which changes nothing for it, as whoever holds one of its seats is
+    asked for no other.
+    """
+    fills = Fill.objects.filter(
+        candidate_time__booking__status__in=[Booking.Status.OFFERING, Booking.Status.CONFIRMED],
+        candidate_time__booking__current_time=F("candidate_time"),
+        candidate_time__starts_at__lt=span.end,
+        candidate_time__ends_at__gt=span.start,
     )
+    if booking is not None:
+        fills = fills.exclude(candidate_time__booking=booking)
     holds: dict[int, list[Interval]] = {}
-    for musician_id, start, end in fills:
+    for musician_id, start, end in fills.values_list(
+        "musician_id", "candidate_time__starts_at", "candidate_time__ends_at"
+    ):
         holds.setdefault(musician_id, []).append(Interval(start, end))
     return holds
 
