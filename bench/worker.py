@@ -1,15 +1,15 @@
 """Start and stop a real Celery worker on the bench's Redis, and read its resident memory."""
 
 import os
-import subprocess  # nosec B404: our own worker, fixed arguments
+import subprocess  # nosec B404: the Popen type only
 import sys
-import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import redis
 
-from .server import ROOT
+from .processes import running
 
 
 def broker_flush() -> None:
@@ -18,7 +18,9 @@ def broker_flush() -> None:
 
 
 @contextmanager
-def celery_worker(*, processes: int, log: Path, queues: str = "celery", app: str = "workflow", **env: str):
+def celery_worker(
+    *, processes: int, log: Path, queues: str = "celery", app: str = "workflow", **env: str
+) -> Iterator[subprocess.Popen]:
     """Yield the worker's Popen once it is ready to take tasks; stop it (by its pid) afterwards."""
     command = [
         str(Path(sys.executable).parent / "celery"),
@@ -37,24 +39,12 @@ def celery_worker(*, processes: int, log: Path, queues: str = "celery", app: str
         str(log),
     ]
     log.unlink(missing_ok=True)
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})  # nosec B603  # noqa: S603
-    try:
-        _wait_ready(log, process)
+
+    def ready() -> bool:
+        return log.exists() and "ready." in log.read_text(errors="replace")
+
+    with running(command, name="the celery worker", ready=ready, env=env, timeout=60, stop_within=60) as process:
         yield process
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
-
-
-def _wait_ready(log: Path, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("the celery worker exited at start")
-        if log.exists() and "ready." in log.read_text(errors="replace"):
-            return
-        time.sleep(0.2)
-    raise RuntimeError("the celery worker was not ready within 60 s")
 
 
 def children_rss_kib(pid: int) -> int:
