@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from .common import QUICK, Row, bench_studio, ms, new_booking, players_of, sessions_windows
 from .load import run_load, send
-from .server import gunicorn
+from .server import shared_gunicorn
 
 RACERS = 100
 MIXED_CONCURRENCY = 4
@@ -171,11 +171,11 @@ def run() -> list[Row]:
     floor_tables_create()
     tokens = race_offers()
     mixed = mixed_offers(MIXED_OFFERS)
-    with gunicorn() as base:
-        outcome = race(base, tokens)
-        presses = yes_presses(base, mixed)
-        floor = run_load(base, floor_press, concurrency=MIXED_CONCURRENCY, seconds=MIXED_SECONDS)
-        answers = run_load(base, from_list(presses), concurrency=MIXED_CONCURRENCY, seconds=MIXED_SECONDS)
+    base = shared_gunicorn()
+    outcome = race(base, tokens)
+    presses = yes_presses(base, mixed)
+    floor = run_load(base, floor_press, concurrency=MIXED_CONCURRENCY, seconds=MIXED_SECONDS)
+    answers = run_load(base, from_list(presses), concurrency=MIXED_CONCURRENCY, seconds=MIXED_SECONDS)
     offers = Offer.objects.filter(token__in=tokens)
     fills = Fill.objects.filter(offer__token__in=tokens).count()
     accepted = offers.filter(status=Offer.Status.ACCEPTED).count()

@@ -11,21 +11,17 @@ run in-process under cProfile on the same roster, split by the services it calls
 
 import cProfile
 import io
-import os
 import pstats
 import re
 import statistics
-import subprocess  # nosec B404: our own worker, fixed arguments
-import sys
 import time
 from pathlib import Path
-
-import redis
 
 from .common import QUICK, Row, ms
 from .intake import email_request
 from .load import send
-from .server import ROOT, gunicorn
+from .server import shared_gunicorn
+from .worker import texting_worker
 
 EMAILS = 3 if QUICK else 20
 WAIT_SECONDS = 15.0
@@ -50,53 +46,31 @@ def first_line_after(path: Path, size: int) -> bool:
 
 
 def run() -> list[Row]:
-    tmp = Path(os.environ.get("BENCH_TMP", "/tmp"))  # noqa: S108
-    sms_file, worker_log = tmp / "sms.jsonl", tmp / "worker.log"
-    env = {"SMS_BACKEND": "file", "SMS_FILE_PATH": str(sms_file), "LOG_LEVEL": "INFO"}
     roster_for_sample()
-    # Earlier benchmarks leave thousands of tasks in Redis (no worker ran): drop them, so the
-    # first line in the file is this email's text and not a backlog's.
-    redis.Redis.from_url(os.environ["CELERY_BROKER_URL"]).flushdb()
-    worker = subprocess.Popen(  # nosec B603  # noqa: S603
-        [
-            str(Path(sys.executable).parent / "celery"),
-            "-A",
-            "workflow",
-            "worker",
-            "-c",
-            "2",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--logfile",
-            str(worker_log),
-        ],
-        cwd=ROOT,
-        env={**os.environ, **env},
-    )
+    # Profiled first, while no worker runs: the bookings it makes queue start_booking, which a
+    # running worker would plan at the same time (the profile would be of waiting for the lock).
+    # Starting the worker then empties the broker of them.
+    profile = start_booking_profile()
+    worker = texting_worker()  # on an emptied broker: the first line in the file is this email's text
+    sms_file = worker.sms_file
     totals, webhook, missing = [], [], 0
-    try:
-        with gunicorn(**env) as base:
-            time.sleep(3)  # the worker connects to Redis
-            for n in range(EMAILS):
-                size = sms_file.stat().st_size if sms_file.exists() else 0
-                start = time.perf_counter()
-                status, body, _ = send(base, email_request(99, n))
-                webhook.append(time.perf_counter() - start)
-                if status != 201:
-                    raise RuntimeError(f"webhook answered {status}: {body[:200]!r}")
-                while not first_line_after(sms_file, size) and time.perf_counter() - start < WAIT_SECONDS:
-                    time.sleep(0.005)
-                if first_line_after(sms_file, size):
-                    totals.append(time.perf_counter() - start)
-                else:
-                    missing += 1
-                time.sleep(0.3)  # let the rest of the group go out before the next email
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+    base = shared_gunicorn()
+    for n in range(EMAILS):
+        size = sms_file.stat().st_size if sms_file.exists() else 0
+        start = time.perf_counter()
+        status, body, _ = send(base, email_request(99, n))
+        webhook.append(time.perf_counter() - start)
+        if status != 201:
+            raise RuntimeError(f"webhook answered {status}: {body[:200]!r}")
+        while not first_line_after(sms_file, size) and time.perf_counter() - start < WAIT_SECONDS:
+            time.sleep(0.005)
+        if first_line_after(sms_file, size):
+            totals.append(time.perf_counter() - start)
+        else:
+            missing += 1
+        time.sleep(0.3)  # let the rest of the group go out before the next email
     runs: dict[str, list[float]] = {}
-    for task, seconds in SUCCEEDED.findall(worker_log.read_text() if worker_log.exists() else ""):
+    for task, seconds in SUCCEEDED.findall(worker.log.read_text() if worker.log.exists() else ""):
         runs.setdefault(task.rsplit(".", 1)[-1], []).append(float(seconds))
     median = statistics.median(totals) if totals else float("inf")
     ours = statistics.median(webhook) + sum(
@@ -105,7 +79,7 @@ def run() -> list[Row]:
     outside = max(median - ours, 0.0)
     tasks = ", ".join(f"{t} {ms(statistics.median(v))}" for t, v in sorted(runs.items()))
     return [
-        Row(f"email to first text: where booking_start goes (cProfile, {PROFILED} bookings)", start_booking_profile()),
+        Row(f"email to first text: where booking_start goes (cProfile, {PROFILED} bookings)", profile),
         Row(
             f"email to first text, median of {len(totals)} (missing {missing})",
             ms(median),

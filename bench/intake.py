@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from .common import QUICK, Row, ms
 from .load import run_load, send
-from .server import gunicorn
+from .server import shared_gunicorn
 
 CONCURRENCY = 4
 SECONDS = 1.0 if QUICK else 4.0
@@ -49,11 +49,11 @@ def run() -> list[Row]:
     from .urls import floor_tables_create
 
     floor_tables_create()
-    with gunicorn() as base:
-        trivial = run_load(base, trivial_request, concurrency=CONCURRENCY, seconds=SECONDS)
-        floor = run_load(base, floor_request, concurrency=CONCURRENCY, seconds=SECONDS, ok=lambda s: s == 201)
-        intake = run_load(base, email_request, concurrency=CONCURRENCY, seconds=SECONDS, ok=lambda s: s == 201)
-        bad = unparseable_status(base)
+    base = shared_gunicorn()
+    trivial = run_load(base, trivial_request, concurrency=CONCURRENCY, seconds=SECONDS)
+    floor = run_load(base, floor_request, concurrency=CONCURRENCY, seconds=SECONDS, ok=lambda s: s == 201)
+    intake = run_load(base, email_request, concurrency=CONCURRENCY, seconds=SECONDS, ok=lambda s: s == 201)
+    bad = unparseable_status(base)
     share = intake.throughput / floor.throughput
     return [
         Row(

@@ -4,10 +4,13 @@ import os
 import subprocess  # nosec B404: our own gunicorn and celery, fixed arguments
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Processes several benchmarks share (started on first use: each start costs seconds);
+# bench/run.py closes it at the end.
+SHARED = ExitStack()
 
 
 @contextmanager

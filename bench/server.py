@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .processes import ROOT, running
+from .processes import ROOT, SHARED, running
 
 WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", 4))
 
@@ -48,3 +48,13 @@ def _answers(base: str) -> bool:
     for _ in range(WORKERS * 2):  # let every worker load the app before timing starts
         urllib.request.urlopen(base + "/healthz", timeout=10).close()  # nosec B310  # noqa: S310
     return True
+
+
+_shared: list[str] = []
+
+
+def shared_gunicorn() -> str:
+    """The base URL of the one gunicorn the HTTP benchmarks share, started on first use."""
+    if not _shared:
+        _shared.append(SHARED.enter_context(gunicorn()))
+    return _shared[0]

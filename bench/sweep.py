@@ -167,23 +167,27 @@ def _forked_floor(shares: list[list[int]]) -> float:
     return time.perf_counter() - start
 
 
-def drain_by_worker(count: int, processes: int) -> float:
-    """Seconds from queueing Beat's task until none of `count` due bookings is due, on a real worker."""
+def drains_by_worker(counts: list[int], processes: int) -> list[float]:
+    """For each count, seconds from queueing Beat's task until none of that many due bookings
+    is due, on one real worker of `processes` processes (started once for all the counts)."""
+    tmp = Path(os.environ.get("BENCH_TMP", "/tmp"))  # noqa: S108
+    broker_flush()
+    with celery_worker(processes=processes, log=tmp / f"sweep-worker-{processes}.log", app="bench.celery_app"):
+        return [_drain(build_due_bookings(count)) for count in counts]
+
+
+def _drain(ids: list[int]) -> float:
     from bookings.models import Booking
     from core.queueing import queue_now
 
-    ids = build_due_bookings(count)
-    broker_flush()
-    tmp = Path(os.environ.get("BENCH_TMP", "/tmp"))  # noqa: S108
-    with celery_worker(processes=processes, log=tmp / f"sweep-worker-{processes}.log", app="bench.celery_app"):
-        start = time.perf_counter()
-        queue_now("bookings.tasks.sweep_due_offers")
-        left = Booking.objects.filter(pk__gte=min(ids), pk__lte=max(ids), next_step_at__lte=timezone.now())
-        while left.exists() and time.perf_counter() - start < WORKER_TIMEOUT:
-            time.sleep(0.25)
-        seconds = time.perf_counter() - start
-        if left.exists():
-            raise RuntimeError(f"{left.count()} bookings still due after {WORKER_TIMEOUT} s")
+    start = time.perf_counter()
+    queue_now("bookings.tasks.sweep_due_offers")
+    left = Booking.objects.filter(pk__gte=min(ids), pk__lte=max(ids), next_step_at__lte=timezone.now())
+    while left.exists() and time.perf_counter() - start < WORKER_TIMEOUT:
+        time.sleep(0.25)
+    seconds = time.perf_counter() - start
+    if left.exists():
+        raise RuntimeError(f"{left.count()} bookings still due after {WORKER_TIMEOUT} s")
     return seconds
 
 
@@ -211,8 +215,9 @@ def run() -> list[Row]:
         with CaptureQueriesContext(connection) as single:
             booking_escalate(booking_id=booking_id)
         per_booking.append(len(single))
-    real = drain_by_worker(REAL, 2)
-    scaling = Scaling(one=drain_by_worker(SCALING, 1), two=drain_by_worker(SCALING, 2), floor=floor_scaling(SCALING))
+    real, two = drains_by_worker([REAL, SCALING], 2)
+    [one] = drains_by_worker([SCALING], 1)
+    scaling = Scaling(one=one, two=two, floor=floor_scaling(SCALING))
     return _rows(growth, per_booking, real, scaling, batch=SWEEP_BATCH)
 
 

@@ -5,11 +5,12 @@ import subprocess  # nosec B404: the Popen type only
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import redis
 
-from .processes import running
+from .processes import SHARED, running
 
 
 def broker_flush() -> None:
@@ -45,6 +46,30 @@ def celery_worker(
 
     with running(command, name="the celery worker", ready=ready, env=env, timeout=60, stop_within=60) as process:
         yield process
+
+
+@dataclass(frozen=True)
+class TextingWorker:
+    process: subprocess.Popen
+    sms_file: Path  # the file backend's texts, a JSON line each
+    log: Path
+
+
+_texting: list[TextingWorker] = []
+
+
+def texting_worker() -> TextingWorker:
+    """The app's worker (2 processes, file SMS backend, no rate limit) that email-to-first-text
+    and the memory benchmark share; started on first use, on an emptied broker (what earlier
+    benchmarks queued with no worker running is dropped, not run)."""
+    if not _texting:
+        tmp = Path(os.environ.get("BENCH_TMP", "/tmp"))  # noqa: S108
+        sms_file, log = tmp / "sms.jsonl", tmp / "worker.log"
+        env = {"SMS_BACKEND": "file", "SMS_FILE_PATH": str(sms_file), "SMS_RATE_PER_SECOND": "100000"}
+        broker_flush()  # earlier benchmarks leave thousands of tasks in Redis (no worker ran them)
+        process = SHARED.enter_context(celery_worker(processes=2, log=log, LOG_LEVEL="INFO", **env))
+        _texting.append(TextingWorker(process, sms_file, log))
+    return _texting[0]
 
 
 def children_rss_kib(pid: int) -> int:
