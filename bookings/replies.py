@@ -19,7 +19,7 @@ from .answers import Answer, offer_answer
 from .models import Offer
 from .offers import offer_standing
 from .texting import booking_text_send
-from .texts import answer_reply_text, no_open_offers_text, offer_list_text
+from .texts import answer_reply_text, no_open_offers_text, offer_list_text, open_offer_after_ended_text
 
 YES_WORDS = {"yes", "y", "yeah", "yep", "ok", "okay", "sure"}
 NO_WORDS = {"no", "n", "nope", "nah"}
@@ -65,6 +65,13 @@ def offer_reply(inbound: InboundText, now: dt.datetime) -> str | None:
         return (
             "sent the list of open offers" if reply.number is None else f"no offer number {reply.number}: sent the list"
         )
+    if reply.number is None and (ended := _latest_offer_ended(musician, offers[0], now)) is not None:
+        _reply(
+            musician,
+            None,
+            open_offer_after_ended_text(studio_name=studio, ended=_describe(ended), still_open=_describe(offers[0])),
+        )
+        return f"the latest offer ({ended.pk}) has ended: asked to confirm offer {offers[0].pk} with a number"
     offer = offers[index]
     result = offer_answer(offer_id=offer.pk, answer=reply.answer, now=now)
     text = answer_reply_text(studio_name=studio, outcome=result.outcome.value, what=_describe(offer))
@@ -79,6 +86,23 @@ def _open_offers(musician: Musician, now: dt.datetime) -> list[Offer]:
         .order_by("pk")
     )
     return [offer for offer in offers if offer_standing(offer, now=now) == Offer.Status.OPEN]
+
+
+def _latest_offer_ended(musician: Musician, still_open: Offer, now: dt.datetime) -> Offer | None:
+    """The offer last texted to the musician if it has ended and came after `still_open`.
+
+    A bare YES is most likely an answer to the last offer they got: if that one has
+    ended, it is not taken as a YES to an older offer (another session) without asking.
+    """
+    latest = (
+        Offer.objects.filter(musician=musician, message__isnull=False)
+        .select_related("booking__studio", "seat__instrument", "candidate_time", "musician")
+        .order_by("-message_id")
+        .first()
+    )
+    if latest is None or latest.pk == still_open.pk or latest.message_id < (still_open.message_id or 0):
+        return None
+    return latest if offer_standing(latest, now=now) != Offer.Status.OPEN else None
 
 
 def _describe(offer: Offer) -> str:

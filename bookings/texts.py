@@ -159,6 +159,12 @@ def offer_list_text(*, studio_name: str, lines: list[str]) -> str:
     return f"{studio_name}: you have {len(lines)} open offers. Reply YES 1 or NO 1 (etc.): {numbered}"
 
 
+def open_offer_after_ended_text(*, studio_name: str, ended: str, still_open: str) -> str:
+    return (
+        f"{studio_name}: the offer for {ended} has ended. Still open: 1) {still_open}. Reply YES 1 to take it or NO 1."
+    )
+
+
 ANSWER_REPLIES = {
     "accepted": "thanks, you're in for {what}! We'll text you when the whole band is confirmed.",
     "declined": "thanks, noted: no for {what}.",

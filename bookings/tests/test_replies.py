@@ -219,3 +219,32 @@ def test_a_yes_with_no_open_offer_says_so(client, drummers):
     text_in(client, from_phone=drummers[0].phone, text="yes")
 
     assert "no open offers right now" in replies_to(drummers[0])[0]
+
+
+def test_a_bare_yes_after_the_latest_offer_ended_asks_before_taking_an_older_one(client, drummers):
+    """Ana's latest offer (Sunday) ended; her "YES" may be for it, not for the older Saturday one still open."""
+    saturday = offered()
+    sunday = offered(windows=(SUN_2PM,))
+    Offer.objects.filter(pk=sunday.pk).update(status=Offer.Status.VOIDED)
+    musician = saturday.musician
+
+    text_in(client, from_phone=musician.phone, text="YES")
+
+    assert not Fill.objects.exists()
+    [question] = replies_to(musician)
+    assert "the offer for drums, Sun Dec 6, 2:00-5:00 PM EST has ended" in question
+    assert "Still open: 1) drums, Sat Dec 5, 2:00-5:00 PM EST. Reply YES 1 to take it or NO 1." in question
+
+    text_in(client, from_phone=musician.phone, text="YES 1")
+
+    assert Fill.objects.get().candidate_time.starts_at == SAT_2PM[0]
+
+
+def test_a_bare_yes_to_the_latest_offer_is_taken_at_once_even_after_an_older_one_ended(client, drummers):
+    saturday = offered()
+    sunday = offered(windows=(SUN_2PM,))
+    Offer.objects.filter(pk=saturday.pk).update(status=Offer.Status.VOIDED)
+
+    text_in(client, from_phone=sunday.musician.phone, text="YES")
+
+    assert Fill.objects.get().candidate_time.starts_at == SUN_2PM[0]
