@@ -60,12 +60,17 @@ MIDDLEWARE = [
 ]
 
 # Admin logins: after AXES_FAILURE_LIMIT failures from one address for one user, that
-# pair is locked out for AXES_COOLOFF_MINUTES (django-axes; attempts are in the database).
+# pair waits AXES_COOLOFF_MINUTES, twice as long after each further round, at most
+# AXES_COOLOFF_MAX_MINUTES (workflow/login_throttle.py; django-axes, attempts in the database).
 # The address is the client's, through the proxies we trust (workflow/client_ip.py), so
 # someone guessing from one address never locks Dane out at his.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_MINUTES", default=15) / 60  # hours
+AXES_COOLOFF_BASE_MINUTES = env.float("AXES_COOLOFF_MINUTES", default=1)
+AXES_COOLOFF_MAX_MINUTES = env.float("AXES_COOLOFF_MAX_MINUTES", default=24 * 60)
+AXES_COOLOFF_TIME = "workflow.login_throttle.login_cool_off"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the rounds are counted from it
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a try while refused neither counts nor extends the wait
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "workflow.client_ip.client_ip_address"

@@ -1,11 +1,14 @@
 """Admin logins behind the proxy: a guesser never locks Dane out, and 2FA when it is on."""
 
+import datetime as dt
 import os
 import subprocess
 import sys
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
+from django.test import RequestFactory
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -187,3 +190,64 @@ def test_the_production_compose_trusts_its_proxy_and_publishes_web_on_loopback_o
 
     assert web["environment"]["TRUST_PROXY_HEADERS"] == "${TRUST_PROXY_HEADERS:-true}"
     assert web["ports"] == ["${WEB_BIND:-127.0.0.1}:${PORT:-8000}:8000"]
+
+
+# Slowing a guesser down: the cool-off is short the first time and doubles with each round
+
+
+def locked_round(client, *, at: str) -> int:
+    """Five wrong passwords from `at`; the status of the last."""
+    return [log_in(client, via_client=at, password=f"guess-{n}") for n in range(5)][-1].status_code
+
+
+def test_after_five_typos_dane_waits_one_minute_not_a_quarter_hour(client, settings, dane):
+    settings.TRUST_PROXY_HEADERS = True
+    with time_machine.travel("2026-12-01 12:00Z", tick=False) as clock:
+        assert locked_round(client, at="198.51.100.7") == 429
+        clock.shift(dt.timedelta(seconds=50))
+        assert log_in(client, via_client="198.51.100.7", password=PASSWORD).status_code == 429
+        clock.shift(dt.timedelta(seconds=15))
+        assert log_in(client, via_client="198.51.100.7", password=PASSWORD).status_code == 302
+
+
+def waited_out(client, clock, *, at: str) -> int:
+    """Seconds until a wrong password is refused no more, trying every 30 s (that last try is a new failure)."""
+    waited = 0
+    while log_in(client, via_client=at, password="one-more-guess").status_code == 429:
+        clock.shift(dt.timedelta(seconds=30))
+        waited += 30
+        assert waited < 24 * 3600
+    return waited
+
+
+def test_each_further_round_of_guesses_doubles_the_wait(client, settings, dane):
+    settings.TRUST_PROXY_HEADERS = True
+    guesser = "203.0.113.9"
+    with time_machine.travel("2026-12-01 12:00Z", tick=False) as clock:
+        assert locked_round(client, at=guesser) == 429
+        waits = [waited_out(client, clock, at=guesser)]
+        for _ in range(3):
+            wrong = [log_in(client, via_client=guesser, password=f"guess-{n}").status_code for n in range(4)]
+            assert wrong == [200, 200, 200, 429]  # the try that ended the wait was the round's first
+            waits.append(waited_out(client, clock, at=guesser))
+
+    # 1, 2, 4 and 8 minutes, seen by a try every half minute
+    assert all(60 * 2**k < wait <= 60 * 2**k + 30 for k, wait in enumerate(waits)), waits
+
+
+def test_the_wait_is_capped_and_a_good_login_starts_it_over(client, settings, dane):
+    settings.TRUST_PROXY_HEADERS = True
+    settings.AXES_COOLOFF_MAX_MINUTES = 4
+    from workflow.login_throttle import login_cool_off
+
+    request = RequestFactory().post("/admin/login/", {"username": "dane"}, REMOTE_ADDR="198.51.100.7")
+    with time_machine.travel("2026-12-01 12:00Z", tick=False) as clock:
+        for _ in range(4):
+            assert locked_round(client, at="198.51.100.7") == 429
+            clock.shift(dt.timedelta(minutes=5))
+        assert login_cool_off(request) == dt.timedelta(minutes=4)  # 8 without the cap
+        assert log_in(client, via_client="198.51.100.7", password=PASSWORD).status_code == 302
+        client.logout()
+        clock.shift(dt.timedelta(seconds=1))
+        assert locked_round(client, at="198.51.100.7") == 429
+        assert login_cool_off(request) == dt.timedelta(minutes=1)
