@@ -100,7 +100,7 @@ def _latest_offer_ended(musician: Musician, still_open: Offer, now: dt.datetime)
         .order_by("-message_id")
         .first()
     )
-    if latest is None or latest.pk == still_open.pk or latest.message_id < (still_open.message_id or 0):
+    if latest is None or latest.pk == still_open.pk or (latest.message_id or 0) < (still_open.message_id or 0):
         return None
     return latest if offer_standing(latest, now=now) != Offer.Status.OPEN else None
 
