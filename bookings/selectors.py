@@ -3,8 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 
 from core.timefmt import format_clock, format_moment
 from messaging.models import Message
@@ -13,53 +12,95 @@ from scheduling.availability import Player, unavailable_reason
 from scheduling.intervals import Interval
 from scheduling.plan import days_since
 
-from .models import Booking, BookingEvent, CandidateTime, Fill, Offer, Seat
+from .models import Booking, BookingEvent, BookingText, CandidateTime, Fill, Offer, Seat
 from .planning import booking_roster, seat_needs
 from .policy import policy_for
 
 BOARD_SIZE = 200
 
 
-def _count(queryset: QuerySet, per: str) -> Coalesce:
-    """How many rows of `queryset` belong to the outer booking, as one correlated subquery."""
-    grouped = queryset.order_by().values(per).annotate(n=Count("pk")).values("n")[:1]
-    return Coalesce(Subquery(grouped), Value(0))
+@dataclass
+class BoardRow:
+    """One line of the board: what it shows of a booking, and its counts."""
+
+    pk: int
+    client_name: str
+    song_title: str
+    status: str
+    escalation_paused: bool
+    calendar_sync: str
+    attention_reason: str
+    time_zone: str  # the studio's
+    starts_at: dt.datetime | None  # the current time's
+    next_escalation_at: dt.datetime | None
+    seat_count: int = 0
+    filled_count: int = 0
+    time_count: int = 0
+    failed_texts: int = 0
+
+    @property
+    def status_label(self) -> str:
+        return Booking.Status(self.status).label
 
 
-def about_booking(booking: object) -> Q:
-    """Texts about a booking: its offers' texts and the rest (BookingText); `booking` may be an OuterRef."""
-    return Q(offer__booking=booking) | Q(booking_text__booking=booking)
+BOARD_COLUMNS = (
+    "pk", "client_name", "song_title", "status", "escalation_paused", "calendar_sync", "attention_reason",
+    "studio__time_zone", "current_time__starts_at", "next_step_at",
+)  # fmt: skip
 
 
-def board_bookings(*, now: dt.datetime) -> list[Booking]:
-    """Open bookings first, then confirmed ones still ahead, then the rest; newest first in each."""
+def board_bookings(*, now: dt.datetime) -> list[BoardRow]:
+    """Open bookings first, then confirmed ones still ahead, then the rest; newest first in each.
+
+    Two queries whatever the number of bookings: the BOARD_SIZE bookings shown, as plain
+    values, then their seats, fills, times and failed texts counted in one statement of
+    grouped counts over those ids only (no correlated subqueries, no model instances).
+    """
     group = Case(
         When(status__in=[Booking.Status.OFFERING, Booking.Status.NEEDS_ATTENTION], then=Value(0)),
         When(status=Booking.Status.CONFIRMED, current_time__starts_at__gte=now, then=Value(1)),
         default=Value(2),
         output_field=IntegerField(),
     )
-    seats = Seat.objects.filter(booking=OuterRef("pk"))
-    filled = Fill.objects.filter(seat__booking=OuterRef("pk"), candidate_time=OuterRef("current_time"))
-    failed = Message.objects.filter(about_booking(OuterRef("pk")), status=Message.Status.FAILED)
-    times = CandidateTime.objects.filter(booking=OuterRef("pk"))
-    return list(
-        Booking.objects.select_related("current_time", "studio")
-        .annotate(
-            group=group,
-            seat_count=_count(seats, "booking"),
-            filled_count=_count(filled, "seat__booking"),
-            failed_texts=Coalesce(Subquery(failed.order_by().values(n=Func("pk", function="COUNT"))[:1]), Value(0)),
-            time_count=_count(times, "booking"),
-        )
-        .order_by("group", "-created_at")[:BOARD_SIZE]
-    )
+    shown = Booking.objects.annotate(group=group).order_by("group", "-created_at").values_list(*BOARD_COLUMNS)
+    rows = {
+        pk: BoardRow(pk, client, song, status, paused, sync, reason, zone, starts_at,
+                     _escalation_due(status, paused, next_step_at))
+        for pk, client, song, status, paused, sync, reason, zone, starts_at, next_step_at in shown[:BOARD_SIZE]
+    }  # fmt: skip
+    for what, booking_id, n in _board_counts(list(rows)):
+        setattr(rows[booking_id], what, getattr(rows[booking_id], what) + n)  # failed texts come in two parts
+    return list(rows.values())
+
+
+def _board_counts(ids: list[int]) -> list[tuple[str, int, int]]:
+    """(which count, booking id, n) for the bookings `ids`, as one UNION ALL of grouped counts."""
+    failed = {"booking_id__in": ids, "message__status": Message.Status.FAILED}
+    filled = Fill.objects.filter(seat__booking_id__in=ids, candidate_time_id=F("seat__booking__current_time_id"))
+    first, *rest = [
+        _counted("seat_count", Seat.objects.filter(booking_id__in=ids)),
+        _counted("filled_count", filled, per="seat__booking_id"),
+        _counted("time_count", CandidateTime.objects.filter(booking_id__in=ids)),
+        _counted("failed_texts", Offer.objects.filter(**failed)),
+        _counted("failed_texts", BookingText.objects.filter(**failed)),
+    ]
+    return list(first.union(*rest, all=True))
+
+
+def _counted(what: str, queryset: QuerySet, per: str = "booking_id") -> QuerySet:
+    """How many rows of `queryset` each booking has (`per` leads to its id), labelled `what`."""
+    grouped = queryset.order_by().values(of_booking=F(per)).annotate(what=Value(what), n=Count("pk"))
+    return grouped.values_list("what", "of_booking", "n")
 
 
 def next_escalation_at(booking: Booking) -> dt.datetime | None:
-    if booking.status != Booking.Status.OFFERING or booking.escalation_paused:
+    return _escalation_due(booking.status, booking.escalation_paused, booking.next_step_at)
+
+
+def _escalation_due(status: str, paused: bool, next_step_at: dt.datetime | None) -> dt.datetime | None:
+    if status != Booking.Status.OFFERING or paused:
         return None
-    return booking.next_step_at
+    return next_step_at
 
 
 @dataclass

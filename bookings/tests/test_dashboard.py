@@ -51,6 +51,23 @@ def test_the_board_lists_open_bookings_first_with_seats_and_trouble(admin_client
     assert "2 / 2" in page and "0 / 2" in page
 
 
+def test_the_board_counts_failed_texts_of_both_kinds_and_each_bookings_times(admin_client, band):
+    offering = started(windows=(SAT_2PM, SUN_2PM))
+    Message.objects.filter(offer__booking=offering, musician=band["kim"]).update(status="failed")
+    drew = band["drew"]
+    text_about(offering, purpose="notice", to_phone=drew.phone, body="hi", musician=drew, status="failed")
+    other = started()
+
+    page = admin_client.get(reverse("dashboard-board")).content.decode()
+
+    def row(booking: Booking) -> str:
+        start = page.index(f'data-booking="{booking.pk}"')
+        return page[start : page.index("</tr>", start)]
+
+    assert "2 texts failed" in row(offering) and "<td>2</td>" in row(offering)  # two candidate times
+    assert "failed" not in row(other) and "<td>1</td>" in row(other)
+
+
 def board_queries(admin_client) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert admin_client.get(reverse("dashboard-board")).status_code == 200
@@ -205,7 +222,8 @@ def test_reading_an_email_again_after_fixing_the_roster(admin_client, band):
 def test_the_pages_cost_a_pinned_number_of_queries(admin_client, band):
     booking = started()
 
-    assert board_queries(admin_client) == 3  # the session, the user, the board (counts are subqueries)
+    # the session, the user, the bookings shown, their counts (one UNION ALL of grouped counts)
+    assert board_queries(admin_client) == 4
     # 17, held offers (no text yet), and the line-up, musicians' replies and client emails (musician_board)
     assert booking_page_queries(admin_client, booking) == 21
 
