@@ -70,7 +70,8 @@ def board(request: HttpRequest) -> HttpResponse:
 @needs("bookings.view_booking")
 def booking_page(request: HttpRequest, booking_id: int) -> HttpResponse:
     get_object_or_404(Booking, pk=booking_id)
-    view = booking_view(booking_id=booking_id, now=timezone.now())
+    # ?all=1: the whole history of texts and timeline, not the latest few (the live refresh keeps it)
+    view = booking_view(booking_id=booking_id, now=timezone.now(), whole_history=request.GET.get("all") == "1")
     template = "dashboard/_booking_live.html" if request.GET.get("fragment") else "dashboard/booking.html"
     musicians = Musician.objects.filter(is_active=True, opted_out_at__isnull=True).only("pk", "name")
     context = _context(request, view=view, musicians=musicians, title=str(view.booking))
