@@ -5,8 +5,10 @@ Server time: the dashboard's view function called in-process (RequestFactory, a 
 template rendering included, middleware and the network not. The floor reads the rows the
 page shows and nothing else, as plain `values_list` reads: for the board, the 200 bookings it
 lists (BOARD_SIZE) with their current time and studio, their seats and their fills; for the
-booking page, the booking, its times, offers, texts, history, seats, fills and the musicians
-who play its instrument. Target: <= 3x the floor.
+booking page, the booking, its times, offers (each ranked musician's answer), the texts it
+shows (the latest HISTORY_SHOWN of the texts that are not offers: offers' texts come with the
+offers), its history, seats, fills and the musicians who play its instrument. Target: <= 3x
+the floor.
 """
 
 import datetime as dt
@@ -151,6 +153,7 @@ def busy_booking(instrument) -> int:
 
 def booking_floor(booking_id: int) -> None:
     from bookings.models import Booking, BookingEvent, CandidateTime, Fill, Offer, Seat
+    from bookings.selectors import HISTORY_SHOWN
     from messaging.models import Message
     from musicians.models import Musician
 
@@ -161,8 +164,13 @@ def booking_floor(booking_id: int) -> None:
             "pk", "status", "created_at", "answered_at", "musician__name", "message__body", "message__status"
         )
     )
-    list(Message.objects.filter(booking_text__booking_id=booking_id).values_list("pk", "body", "status", "created_at"))
-    list(BookingEvent.objects.filter(booking_id=booking_id).values_list("at", "summary", "actor"))
+    others = Message.objects.filter(booking_text__booking_id=booking_id).order_by("-created_at")
+    list(others.values_list("pk", "body", "status", "created_at")[:HISTORY_SHOWN])
+    list(
+        BookingEvent.objects.filter(booking_id=booking_id)
+        .order_by("-at")
+        .values_list("at", "summary", "actor")[:HISTORY_SHOWN]
+    )
     instruments = list(Seat.objects.filter(booking_id=booking_id).values_list("pk", "instrument_id"))
     list(Fill.objects.filter(candidate_time_id=booking[1]).values_list("seat_id", "musician__name"))
     list(

@@ -23,7 +23,7 @@ from .intake import OrderRefused, booking_create_by_hand, inbound_email_draft
 from .models import Booking, InboundEmail
 from .order_form import OrderForm, order_form_initial
 from .parsing import html_as_text
-from .selectors import board_bookings, booking_view, next_escalation_at
+from .selectors import board_bookings, booking_view
 
 POLL_SECONDS = 3
 
@@ -61,16 +61,17 @@ def needs(permission: str) -> Callable[[View], View]:
 
 @needs("bookings.view_booking")
 def board(request: HttpRequest) -> HttpResponse:
-    rows = [(b, next_escalation_at(b)) for b in board_bookings(now=timezone.now())]
+    rows = board_bookings(now=timezone.now())
     template = "dashboard/_board_rows.html" if request.GET.get("fragment") else "dashboard/board.html"
-    zone = rows[0][0].studio.zone if rows else ZoneInfo(settings.STUDIO_TIME_ZONE)
+    zone = ZoneInfo(rows[0].time_zone if rows else settings.STUDIO_TIME_ZONE)
     return _on_the_studio_clock(render(request, template, _context(request, rows=rows, title="Bookings board")), zone)
 
 
 @needs("bookings.view_booking")
 def booking_page(request: HttpRequest, booking_id: int) -> HttpResponse:
     get_object_or_404(Booking, pk=booking_id)
-    view = booking_view(booking_id=booking_id, now=timezone.now())
+    # ?all=1: the whole history of texts and timeline, not the latest few (the live refresh keeps it)
+    view = booking_view(booking_id=booking_id, now=timezone.now(), whole_history=request.GET.get("all") == "1")
     template = "dashboard/_booking_live.html" if request.GET.get("fragment") else "dashboard/booking.html"
     musicians = Musician.objects.filter(is_active=True, opted_out_at__isnull=True).only("pk", "name")
     context = _context(request, view=view, musicians=musicians, title=str(view.booking))

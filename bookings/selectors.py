@@ -2,9 +2,9 @@
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import cast
 
-from django.db.models import Case, Count, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 
 from core.timefmt import format_clock, format_moment
 from messaging.models import Message
@@ -13,53 +13,95 @@ from scheduling.availability import Player, unavailable_reason
 from scheduling.intervals import Interval
 from scheduling.plan import days_since
 
-from .models import Booking, BookingEvent, CandidateTime, Fill, Offer, Seat
+from .models import Booking, BookingEvent, BookingText, CandidateTime, Fill, Offer, Seat
 from .planning import booking_roster, seat_needs
 from .policy import policy_for
 
 BOARD_SIZE = 200
 
 
-def _count(queryset: QuerySet, per: str) -> Coalesce:
-    """How many rows of `queryset` belong to the outer booking, as one correlated subquery."""
-    grouped = queryset.order_by().values(per).annotate(n=Count("pk")).values("n")[:1]
-    return Coalesce(Subquery(grouped), Value(0))
+@dataclass
+class BoardRow:
+    """One line of the board: what it shows of a booking, and its counts."""
+
+    pk: int
+    client_name: str
+    song_title: str
+    status: str
+    escalation_paused: bool
+    calendar_sync: str
+    attention_reason: str
+    time_zone: str  # the studio's
+    starts_at: dt.datetime | None  # the current time's
+    next_escalation_at: dt.datetime | None
+    seat_count: int = 0
+    filled_count: int = 0
+    time_count: int = 0
+    failed_texts: int = 0
+
+    @property
+    def status_label(self) -> str:
+        return Booking.Status(self.status).label
 
 
-def about_booking(booking: object) -> Q:
-    """Texts about a booking: its offers' texts and the rest (BookingText); `booking` may be an OuterRef."""
-    return Q(offer__booking=booking) | Q(booking_text__booking=booking)
+BOARD_COLUMNS = (
+    "pk", "client_name", "song_title", "status", "escalation_paused", "calendar_sync", "attention_reason",
+    "studio__time_zone", "current_time__starts_at", "next_step_at",
+)  # fmt: skip
 
 
-def board_bookings(*, now: dt.datetime) -> list[Booking]:
-    """Open bookings first, then confirmed ones still ahead, then the rest; newest first in each."""
+def board_bookings(*, now: dt.datetime) -> list[BoardRow]:
+    """Open bookings first, then confirmed ones still ahead, then the rest; newest first in each.
+
+    Two queries whatever the number of bookings: the BOARD_SIZE bookings shown, as plain
+    values, then their seats, fills, times and failed texts counted in one statement of
+    grouped counts over those ids only (no correlated subqueries, no model instances).
+    """
     group = Case(
         When(status__in=[Booking.Status.OFFERING, Booking.Status.NEEDS_ATTENTION], then=Value(0)),
         When(status=Booking.Status.CONFIRMED, current_time__starts_at__gte=now, then=Value(1)),
         default=Value(2),
         output_field=IntegerField(),
     )
-    seats = Seat.objects.filter(booking=OuterRef("pk"))
-    filled = Fill.objects.filter(seat__booking=OuterRef("pk"), candidate_time=OuterRef("current_time"))
-    failed = Message.objects.filter(about_booking(OuterRef("pk")), status=Message.Status.FAILED)
-    times = CandidateTime.objects.filter(booking=OuterRef("pk"))
-    return list(
-        Booking.objects.select_related("current_time", "studio")
-        .annotate(
-            group=group,
-            seat_count=_count(seats, "booking"),
-            filled_count=_count(filled, "seat__booking"),
-            failed_texts=Coalesce(Subquery(failed.order_by().values(n=Func("pk", function="COUNT"))[:1]), Value(0)),
-            time_count=_count(times, "booking"),
-        )
-        .order_by("group", "-created_at")[:BOARD_SIZE]
-    )
+    shown = Booking.objects.annotate(group=group).order_by("group", "-created_at").values_list(*BOARD_COLUMNS)
+    rows = {
+        pk: BoardRow(pk, client, song, status, paused, sync, reason, zone, starts_at,
+                     _escalation_due(status, paused, next_step_at))
+        for pk, client, song, status, paused, sync, reason, zone, starts_at, next_step_at in shown[:BOARD_SIZE]
+    }  # fmt: skip
+    for what, booking_id, n in _board_counts(list(rows)):
+        setattr(rows[booking_id], what, getattr(rows[booking_id], what) + n)  # failed texts come in two parts
+    return list(rows.values())
+
+
+def _board_counts(ids: list[int]) -> list[tuple[str, int, int]]:
+    """(which count, booking id, n) for the bookings `ids`, as one UNION ALL of grouped counts."""
+    failed = {"booking_id__in": ids, "message__status": Message.Status.FAILED}
+    filled = Fill.objects.filter(seat__booking_id__in=ids, candidate_time_id=F("seat__booking__current_time_id"))
+    first, *rest = [
+        _counted("seat_count", Seat.objects.filter(booking_id__in=ids)),
+        _counted("filled_count", filled, per="seat__booking_id"),
+        _counted("time_count", CandidateTime.objects.filter(booking_id__in=ids)),
+        _counted("failed_texts", Offer.objects.filter(**failed)),
+        _counted("failed_texts", BookingText.objects.filter(**failed)),
+    ]
+    return list(first.union(*rest, all=True))
+
+
+def _counted(what: str, queryset: QuerySet, per: str = "booking_id") -> QuerySet:
+    """How many rows of `queryset` each booking has (`per` leads to its id), labelled `what`."""
+    grouped = queryset.order_by().values(of_booking=F(per)).annotate(what=Value(what), n=Count("pk"))
+    return grouped.values_list("what", "of_booking", "n")
 
 
 def next_escalation_at(booking: Booking) -> dt.datetime | None:
-    if booking.status != Booking.Status.OFFERING or booking.escalation_paused:
+    return _escalation_due(booking.status, booking.escalation_paused, booking.next_step_at)
+
+
+def _escalation_due(status: str, paused: bool, next_step_at: dt.datetime | None) -> dt.datetime | None:
+    if status != Booking.Status.OFFERING or paused:
         return None
-    return booking.next_step_at
+    return next_step_at
 
 
 @dataclass
@@ -94,47 +136,122 @@ class TextRow:
     offer: Offer | None = None
 
 
+# The latest texts and timeline entries a booking page shows unless asked for the whole history.
+HISTORY_SHOWN = 50
+
+
 @dataclass
 class BookingView:
     booking: Booking
     times: list[CandidateTime]
     seats: list[SeatView]
-    messages: list[TextRow]
-    timeline: list[TimelineEntry]
+    messages: list[TextRow]  # the latest HISTORY_SHOWN texts, oldest first (every text when `whole_history`)
+    text_count: int
+    timeline: list[TimelineEntry]  # likewise
+    timeline_count: int
+    whole_history: bool
     next_step: str
     week: list[tuple[dt.date, list[Booking]]]
 
+    @property
+    def texts_cut(self) -> bool:
+        return len(self.messages) < self.text_count
 
-def booking_view(*, booking_id: int, now: dt.datetime) -> BookingView:
+    @property
+    def timeline_cut(self) -> bool:
+        return len(self.timeline) < self.timeline_count
+
+    @property
+    def texts_long(self) -> bool:
+        """More texts than the page shows unless asked for them all."""
+        return self.text_count > HISTORY_SHOWN
+
+    @property
+    def timeline_long(self) -> bool:
+        return self.timeline_count > HISTORY_SHOWN
+
+
+def booking_view(*, booking_id: int, now: dt.datetime, whole_history: bool = False) -> BookingView:
+    """One booking's page. Its texts and timeline are the latest HISTORY_SHOWN (limited in SQL, with
+    their counts), so the page costs the same however long the history; `whole_history` reads it all."""
     booking = Booking.objects.select_related("studio__fill_policy", "current_time", "inbound_email").get(pk=booking_id)
-    times = list(booking.candidate_times.order_by("rank"))
-    offers = list(
-        Offer.objects.filter(booking=booking)
-        .select_related("message__musician", "musician", "seat__instrument", "candidate_time")
+    limit = None if whole_history else HISTORY_SHOWN
+    here = list(  # the offers at the current time: the ranking's answers and the next step
+        Offer.objects.filter(booking=booking, candidate_time_id=booking.current_time_id)
+        .select_related("musician")
         .order_by("created_at", "pk")
     )
-    messages = _texts(booking, offers)
-    events = list(BookingEvent.objects.filter(booking=booking))
+    counts = dict.fromkeys(["offer_texts", "other_texts", "events", "answers"], 0)
+    counts.update((what, n) for what, _, n in _history_counts(booking.pk))
+    messages = _latest_texts(booking, limit)
     return BookingView(
         booking=booking,
-        times=times,
-        seats=_seats(booking, offers, now),
+        times=list(booking.candidate_times.order_by("rank")),
+        seats=_seats(booking, here, now),
         messages=messages,
-        timeline=_timeline(events, messages, offers),
-        next_step=_next_step(booking, offers, now),
+        text_count=counts["offer_texts"] + counts["other_texts"],
+        timeline=_latest_timeline(booking, messages, limit),
+        timeline_count=sum(counts.values()),
+        whole_history=whole_history,
+        next_step=_next_step(booking, here, now),
         week=_week(booking),
     )
 
 
-def _texts(booking: Booking, offers: list[Offer]) -> list[TextRow]:
-    """The booking's texts, oldest first, each with the offer it carried (if any)."""
-    rows = [TextRow(offer.message, offer) for offer in offers if offer.message is not None]
+def _history_counts(booking_id: int) -> list[tuple[str, int, int]]:
+    """How long the booking's history is: its texts (two kinds), events and answers, in one query."""
+    about = {"booking_id__in": [booking_id]}
+    first, *rest = [
+        _counted("offer_texts", Offer.objects.filter(**about, message__isnull=False)),
+        _counted("other_texts", BookingText.objects.filter(**about)),
+        _counted("events", BookingEvent.objects.filter(**about)),
+        _counted("answers", Offer.objects.filter(**about, answered_at__isnull=False)),
+    ]
+    return list(first.union(*rest, all=True))
+
+
+def _latest_texts(booking: Booking, limit: int | None) -> list[TextRow]:
+    """The booking's latest `limit` texts (all for None), oldest first, each with the offer it carried."""
+    offers = (
+        Offer.objects.filter(booking=booking, message__isnull=False)
+        .select_related("message__musician", "musician", "seat__instrument", "candidate_time")
+        .order_by("-message__created_at", "-message_id")
+    )
+    rows = [TextRow(offer.message, offer) for offer in offers[:limit] if offer.message is not None]
     others = Message.objects.filter(booking_text__booking=booking).select_related("musician")
-    rows += [TextRow(message) for message in others]
-    return sorted(rows, key=lambda row: (row.message.created_at, row.message.pk))
+    rows += [TextRow(message) for message in others.order_by("-created_at", "-pk")[:limit]]
+    rows.sort(key=lambda row: (row.message.created_at, row.message.pk))
+    return rows[-limit:] if limit else rows
 
 
-def _seats(booking: Booking, offers: list[Offer], now: dt.datetime) -> list[SeatView]:
+def _latest_timeline(booking: Booking, texts: list[TextRow], limit: int | None) -> list[TimelineEntry]:
+    """The latest `limit` entries (all for None), oldest first: events, then texts, then answers at one instant.
+
+    `texts` are already the latest `limit` texts; the entries shown can only come from the
+    latest `limit` of each kind.
+    """
+    events = BookingEvent.objects.filter(booking=booking).order_by("-at", "-pk")[:limit]
+    answers = (
+        Offer.objects.filter(booking=booking, answered_at__isnull=False)
+        .select_related("musician")
+        .order_by("-answered_at", "-pk")[:limit]
+    )
+    keyed = [((e.at, 0, e.pk), TimelineEntry(e.at, e.summary, e.actor, e.kind)) for e in events]
+    for m in (row.message for row in texts):
+        who = m.musician.name if m.musician else m.to_phone
+        entry = TimelineEntry(m.created_at, f"{m.get_purpose_display()} texted", who, "text")
+        keyed.append(((m.created_at, 1, m.pk), entry))
+    for offer in answers:
+        at = cast(dt.datetime, offer.answered_at)  # answered ones only
+        entry = TimelineEntry(at, f"Answered: {offer.get_status_display()}", offer.musician.name, "answer")
+        keyed.append(((at, 2, offer.pk), entry))
+    keyed.sort(key=lambda pair: pair[0])
+    entries = [entry for _, entry in keyed]
+    return entries[-limit:] if limit else entries
+
+
+def _seats(booking: Booking, here: list[Offer], now: dt.datetime) -> list[SeatView]:
+    """Each seat: who fills it, and its musicians ranked with their answers (`here`: the offers at the current time)."""
     time = booking.current_time
     seats = list(Seat.objects.filter(booking=booking).select_related("instrument"))
     views = {seat.pk: SeatView(seat) for seat in seats}
@@ -144,7 +261,6 @@ def _seats(booking: Booking, offers: list[Offer], now: dt.datetime) -> list[Seat
     for fill in Fill.objects.filter(candidate_time=time).select_related("musician"):
         views[fill.seat_id].filled_by = fill.musician.name
         booked[fill.musician_id] = fill.seat_id
-    here = [o for o in offers if o.candidate_time_id == time.pk]
     # Once booked, the ranking is shown as it stood when the seats were offered: days since
     # each musician's last booking then (the band's own session is not a "busy" to them).
     as_of = min((o.created_at for o in here), default=now) if booking.status == Booking.Status.CONFIRMED else now
@@ -185,22 +301,7 @@ def _add_left_out(views: dict[int, SeatView], seats: list[Seat]) -> None:
                 views[seat.pk].ranked.append(Candidate(name, None, reason))
 
 
-def _timeline(events: list[BookingEvent], texts: list[TextRow], offers: list[Offer]) -> list[TimelineEntry]:
-    entries = [TimelineEntry(e.at, e.summary, e.actor, e.kind) for e in events]
-    for m in (row.message for row in texts):
-        who = m.musician.name if m.musician else m.to_phone
-        entries.append(TimelineEntry(m.created_at, f"{m.get_purpose_display()} texted", who, "text"))
-    for offer in offers:
-        if offer.answered_at:
-            entries.append(
-                TimelineEntry(
-                    offer.answered_at, f"Answered: {offer.get_status_display()}", offer.musician.name, "answer"
-                )
-            )
-    return sorted(entries, key=lambda entry: entry.at)
-
-
-def _next_step(booking: Booking, offers: list[Offer], now: dt.datetime) -> str:
+def _next_step(booking: Booking, here: list[Offer], now: dt.datetime) -> str:
     if booking.status == Booking.Status.CONFIRMED:
         return "Booked. Nothing left to do."
     if booking.status == Booking.Status.CANCELLED:
@@ -212,24 +313,24 @@ def _next_step(booking: Booking, offers: list[Offer], now: dt.datetime) -> str:
     due = next_escalation_at(booking)
     if due is None:
         return "Planning."
-    return _policy_step(booking, offers, due, now)
+    return _policy_step(booking, here, due, now)
 
 
-def _policy_step(booking: Booking, offers: list[Offer], due: dt.datetime, now: dt.datetime) -> str:
+def _policy_step(booking: Booking, here: list[Offer], due: dt.datetime, now: dt.datetime) -> str:
     """The policy in force and what it does next: "… (paced policy): asked Kim, Ray at 2:05 PM EST; …"."""
     zone = booking.studio.zone
     policy = policy_for(booking.studio)
-    here = [o for o in offers if o.candidate_time_id == booking.current_time_id and o.status == Offer.Status.OPEN]
+    waiting = [o for o in here if o.status == Offer.Status.OPEN]
     parts = []
-    sent = [o for o in here if o.message_id]
+    sent = [o for o in waiting if o.message_id]
     if sent:
         last = max(o.created_at for o in sent)
         names = ", ".join(o.musician.name for o in sent if o.created_at == last)
         parts.append(f"asked {names} at {format_clock(last, zone)}")
-    for offer in here:
+    for offer in waiting:
         if offer.message_id is None and offer.sends_at:
             parts.append(f"{offer.musician.name}'s quiet hours end {format_clock(offer.sends_at, zone)}")
-    nudges = [o.nudge_at for o in here if o.nudge_at and not o.nudged_at and o.message_id and o.nudge_at > now]
+    nudges = [o.nudge_at for o in waiting if o.nudge_at and not o.nudged_at and o.message_id and o.nudge_at > now]
     if nudges:
         parts.append(f"nudge at {format_clock(min(nudges), zone)}")
     parts.append(f"the sweep looks again {format_moment(due, zone)}")

@@ -51,6 +51,23 @@ def test_the_board_lists_open_bookings_first_with_seats_and_trouble(admin_client
     assert "2 / 2" in page and "0 / 2" in page
 
 
+def test_the_board_counts_failed_texts_of_both_kinds_and_each_bookings_times(admin_client, band):
+    offering = started(windows=(SAT_2PM, SUN_2PM))
+    Message.objects.filter(offer__booking=offering, musician=band["kim"]).update(status="failed")
+    drew = band["drew"]
+    text_about(offering, purpose="notice", to_phone=drew.phone, body="hi", musician=drew, status="failed")
+    other = started()
+
+    page = admin_client.get(reverse("dashboard-board")).content.decode()
+
+    def row(booking: Booking) -> str:
+        start = page.index(f'data-booking="{booking.pk}"')
+        return page[start : page.index("</tr>", start)]
+
+    assert "2 texts failed" in row(offering) and "<td>2</td>" in row(offering)  # two candidate times
+    assert "failed" not in row(other) and "<td>1</td>" in row(other)
+
+
 def board_queries(admin_client) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert admin_client.get(reverse("dashboard-board")).status_code == 200
@@ -205,9 +222,11 @@ def test_reading_an_email_again_after_fixing_the_roster(admin_client, band):
 def test_the_pages_cost_a_pinned_number_of_queries(admin_client, band):
     booking = started()
 
-    assert board_queries(admin_client) == 3  # the session, the user, the board (counts are subqueries)
-    # 17, held offers (no text yet), and the line-up, musicians' replies and client emails (musician_board)
-    assert booking_page_queries(admin_client, booking) == 21
+    # the session, the user, the bookings shown, their counts (one UNION ALL of grouped counts)
+    assert board_queries(admin_client) == 4
+    # 20 (the offers at the current time; the latest texts of each kind, events and answers, and one query
+    # counting each: the page shows the latest 50), and the line-up, replies and client emails (musician_board)
+    assert booking_page_queries(admin_client, booking) == 24
 
 
 def test_an_unreadable_email_page_offers_to_read_it_again(admin_client):
@@ -236,3 +255,49 @@ def test_a_confirmed_booking_shows_who_is_booked_and_the_ranking_as_it_stood_whe
     assert "busy in their calendar" not in page
     assert page.count("booked for this session") == 2
     assert "Drew — never booked" in page  # as he stood when the seats were offered
+
+
+def texts_table(page: str) -> str:
+    start = page.index('id="texts"')
+    return page[start : page.index("</table>", start)]
+
+
+def timeline_list(page: str) -> str:
+    start = page.index('id="timeline"')
+    return page[start : page.index("</ul>", start)]
+
+
+def test_a_long_history_shows_the_latest_50_and_show_all_shows_every_text_and_entry(admin_client, band):
+    booking = started()  # two offer texts and the planning events
+    first = MusicianFactory(name="Earliest", plays=[])
+    text_about(booking, purpose="notice", to_phone=first.phone, body="hi", musician=first)
+    for _ in range(59):
+        text_about(booking, purpose="notice", to_phone=band["kim"].phone, body="hi", musician=band["kim"])
+    url = reverse("dashboard-booking", args=[booking.pk])
+    entries = BookingEvent.objects.filter(booking=booking).count() + 62
+
+    latest = admin_client.get(url).content.decode()
+    whole = admin_client.get(url, {"all": 1}).content.decode()
+
+    assert texts_table(latest).count("<tr><td>") == 50 and "Earliest" not in texts_table(latest)
+    assert "The latest 50 of 62 texts" in latest and 'href="?all=1"' in latest
+    assert timeline_list(latest).count("<li>") == 50 and f"The latest 50 of {entries} entries" in latest
+    assert texts_table(whole).count("<tr><td>") == 62 and "Earliest" in texts_table(whole)
+    assert timeline_list(whole).count("<li>") == entries and "Notice texted — Earliest" in timeline_list(whole)
+    assert "All 62 texts" in whole and "show the latest only" in whole
+
+
+def test_the_latest_50_are_the_tail_of_the_whole_history_in_the_same_order(admin_client, band):
+    booking = started()
+    for n in range(70):
+        musician = band["kim"] if n % 2 else band["drew"]
+        text_about(booking, purpose="notice", to_phone=musician.phone, body="hi", musician=musician)
+    offer_answer(offer_id=Offer.objects.get(musician=band["dana"]).pk, answer=Answer.NO)  # an answer, an event
+    url = reverse("dashboard-booking", args=[booking.pk])
+
+    latest = admin_client.get(url).content.decode()
+    whole = admin_client.get(url, {"all": 1}).content.decode()
+
+    for part, row in [(texts_table, "<tr><td>"), (timeline_list, "<li>")]:
+        shown, every = part(latest).split(row)[1:], part(whole).split(row)[1:]
+        assert len(every) > 50 and shown == every[-50:]

@@ -188,3 +188,28 @@ def test_the_boards_banner_follows_the_worker_and_beat_while_the_board_stays_ope
     expect(banner).to_contain_text("Beat (it runs the sweep and the relay) has not been seen", timeout=15_000)
     shot(dane, "board-banner")
     heartbeats_forget(names=[WORKER, BEAT, RELAY])
+
+
+def test_show_all_on_a_long_history_survives_the_live_refresh(dane, live_server):
+    from bookings.tests.factories import text_about
+
+    kim = MusicianFactory(name="Kim", plays=["keyboard"])
+    MusicianFactory(name="Drew", plays=["drums"])
+    booking = Booking.objects.get(pk=post_order(live_server, "<long@x>")["booking"])
+    for _ in range(55):
+        text_about(booking, purpose="notice", to_phone=kim.phone, body="hi", musician=kim)
+    texts = dane.locator("#texts tbody tr")
+    dane.goto(f"{live_server.url}/admin/board/{booking.pk}/")
+    expect(texts).to_have_count(50)
+    expect(dane.locator("#texts-shown")).to_contain_text("The latest 50 of 57 texts")
+
+    dane.locator("#texts-shown").get_by_role("link", name="show all").click()
+    expect(texts).to_have_count(57)
+    expect(dane.locator("#texts-shown")).to_contain_text("All 57 texts")
+    text_about(booking, purpose="notice", to_phone=kim.phone, body="hi", musician=kim)
+    expect(texts).to_have_count(58, timeout=10_000)  # the live refresh asks for the whole history too
+    shot(dane, "booking-whole-history")
+
+    dane.locator("#texts-shown").get_by_role("link", name="show the latest only").click()
+    expect(texts).to_have_count(50)
+    expect(dane.locator("#texts-shown")).to_contain_text("The latest 50 of 58 texts")
