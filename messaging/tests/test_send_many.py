@@ -1,6 +1,7 @@
 """Several texts stored by one commit: one publish for them all, each still sent once."""
 
 import pytest
+from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,7 +12,6 @@ from messaging.models import Message
 from messaging.services import Draft, messages_queue
 from messaging.tasks import send_messages
 from musicians.tests.factories import MusicianFactory
-from workflow.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +72,7 @@ def test_a_text_that_must_be_tried_again_gets_a_send_of_its_own_and_the_rest_go_
 def test_in_eager_mode_the_texts_are_sent_in_place_at_the_commit(
     outbox, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+    monkeypatch.setitem(current_app.conf, "task_always_eager", True)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         messages_queue(offers())
 
