@@ -6,6 +6,9 @@ The drain is timed on the escalations alone: the 20,000 offer texts they queue w
 
 from workflow.celery import app
 
-app.conf.task_routes = {"messaging.tasks.send_message": {"queue": "bench-texts"}}
+app.conf.task_routes = {
+    "messaging.tasks.send_message": {"queue": "bench-texts"},
+    "messaging.tasks.send_messages": {"queue": "bench-texts"},
+}
 
 __all__ = ["app"]

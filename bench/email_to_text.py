@@ -107,7 +107,7 @@ PARTS = {
     "roster": ("bookings/planning.py", "booking_roster"),
     "first offers": ("bookings/offers.py", "offers_send"),
     "texts stored": ("messaging/services.py", "messages_queue"),
-    "texts queued to Redis": ("core/queueing.py", "queue_now"),
+    "texts queued to Redis": ("core/queueing.py", "publish"),
 }
 
 

@@ -96,11 +96,10 @@ def booking_offer_from(
     musicians book other sessions and add blackouts while a booking waits.
     False if no time works.
     """
-    seats = seat_needs(booking)
     span = _span([Interval(t.starts_at, t.ends_at) for t in times])
     if span is None:
         return False
-    roster = roster or booking_roster(booking=booking, seats=seats, span=span, now=now)
+    roster = roster or booking_roster(booking=booking, seats=seat_needs(booking), span=span, now=now)
     for time in times:
         lineup = first_group(roster.candidates_at(Interval(time.starts_at, time.ends_at)))
         if lineup is not None:

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from core.queueing import queue_now
+from core.queueing import published_together, queue_now
 from messaging.models import Message
 from musicians.models import Musician
 from scheduling.availability import load_players
@@ -75,13 +75,14 @@ def bookings_escalate(*, booking_ids: list[int], now: dt.datetime | None = None,
     next sweep tries it again. A batch of one raises instead.
     """
     now = now or timezone.now()
-    try:
-        return _batch_step(booking_ids, now, force=force, each_alone=False)
-    except Exception:
-        if len(booking_ids) == 1:
-            raise
-        logger.exception("A step of escalation batch %s failed; stepping each booking alone", booking_ids[:3])
-        return _batch_step(booking_ids, now, force=force, each_alone=True)
+    with published_together():  # the batch's texts reach the broker in one round trip
+        try:
+            return _batch_step(booking_ids, now, force=force, each_alone=False)
+        except Exception:
+            if len(booking_ids) == 1:
+                raise
+            logger.exception("A step of escalation batch %s failed; stepping each booking alone", booking_ids[:3])
+            return _batch_step(booking_ids, now, force=force, each_alone=True)
 
 
 def _batch_step(booking_ids: list[int], now: dt.datetime, *, force: bool, each_alone: bool) -> list[int]:

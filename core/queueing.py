@@ -10,31 +10,106 @@ can queue the task that calls it without importing the tasks module (which impor
 the service): no import cycle. The name is looked up in Celery's registry (the apps'
 task modules are loaded on first use), so the task's own options apply, and eager
 mode (CELERY_TASK_ALWAYS_EAGER, used by the simulator) runs it in place.
+
+Each publish to Redis is a round trip (and a new client from kombu's pool), so work
+that commits many tasks at once publishes them together: `queue_each_after_commit`
+for one task over many arguments, and `published_together()` around a transaction
+for everything its commit queues. Either way they go through one producer in one
+Redis pipeline (kombu's `Producer.batch()`): one round trip.
 """
 
 import logging
 import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from celery import Task, current_app
 from django.db import transaction
-from kombu.exceptions import OperationalError
+from kombu.exceptions import KombuError
 
 logger = logging.getLogger(__name__)
 
+Call = tuple[str, tuple[object, ...]]
+
 
 def queue_after_commit(task: Task | str, *args: object) -> None:
-    transaction.on_commit(lambda: queue_now(task, *args))
+    call = (_name(task), args)
+    transaction.on_commit(lambda: _publish_or_hold([call]))
+
+
+def queue_each_after_commit(task: Task | str, calls: Iterable[tuple[object, ...]]) -> None:
+    """Queue `task` once for each tuple of arguments once the transaction commits, in one publish."""
+    name = _name(task)
+    batch = [(name, args) for args in calls]
+    if batch:
+        transaction.on_commit(lambda: _publish_or_hold(batch))
 
 
 def queue_now(task: Task | str, *args: object) -> bool:
     """Queue a task; False (and logged) if the broker could not take it."""
-    name = task if isinstance(task, str) else task.name
+    return publish([(_name(task), args)])
+
+
+def publish(calls: list[Call]) -> bool:
+    """Queue every (task name, arguments) now, through one producer in one broker round trip.
+
+    False (and logged) if the broker could not take them: then none, or only some, went
+    out (a pipeline is not a transaction), and the relay queues whatever is still due;
+    every task queued here is safe to run twice.
+    """
+    tasks = [(_registered(name), args) for name, args in calls]  # an unknown name fails loudly, before any publish
+    if current_app.conf.task_always_eager:
+        for task, args in tasks:
+            task.apply_async(args)  # runs in place
+        return True
     try:
-        _registered(name).delay(*args)
-    except (OperationalError, OSError) as error:
-        logger.warning("Broker unavailable, %s%s left for the relay: %s", name, args, error)
+        with current_app.producer_or_acquire() as producer, producer.batch():
+            for task, args in tasks:
+                task.apply_async(args, producer=producer)
+    except (KombuError, OSError) as error:  # OperationalError, BatchPublishError, a refused socket
+        logger.warning("Broker unavailable, %s left for the relay: %s", _described(calls), error)
         return False
     return True
+
+
+_held = threading.local()
+
+
+@contextmanager
+def published_together() -> Iterator[None]:
+    """Hold what the commits inside this block queue, and publish it all in one round trip at its end.
+
+    Put it around a transaction that commits many tasks (a sweep batch of 50 bookings queues
+    one send per booking). A savepoint rolled back inside still drops its own tasks: Django
+    never runs their on-commit callbacks, and only callbacks that ran are held.
+    """
+    if getattr(_held, "calls", None) is not None:
+        yield  # nested: the outermost block publishes
+        return
+    _held.calls = []
+    try:
+        yield
+    finally:
+        calls, _held.calls = _held.calls, None
+        if calls:
+            publish(calls)
+
+
+def _publish_or_hold(calls: list[Call]) -> None:
+    held = getattr(_held, "calls", None)
+    if held is None:
+        publish(calls)
+    else:
+        held.extend(calls)
+
+
+def _name(task: Task | str) -> str:
+    return task if isinstance(task, str) else task.name
+
+
+def _described(calls: list[Call]) -> str:
+    shown = ", ".join(f"{name}{args}" for name, args in calls[:3])
+    return shown + (f" and {len(calls) - 3} more" if len(calls) > 3 else "")
 
 
 _loading = threading.Lock()

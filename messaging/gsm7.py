@@ -33,11 +33,13 @@ UCS2_UNITS = (70, 67)
 def to_gsm7(text: str) -> str:
     """Replace what has a plain equivalent, then what has a nearest letter ("ó" -> "o");
     anything else becomes "?"."""
+    if is_gsm7(text):
+        return text  # nearly every text: one pass in C instead of a call a character
     return "".join(_nearest_gsm7(char) for char in text)
 
 
 def is_gsm7(text: str) -> bool:
-    return all(char in _ALPHABET for char in text)
+    return _ALPHABET.issuperset(text)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,9 @@ class Draft:
 def messages_queue(drafts: list[Draft]) -> list[Message]:
     """Store texts (one insert however many) and send each once the surrounding transaction commits.
 
+    Several are queued as one `send_messages` task (one broker round trip, not one a text),
+    which sends them in turn, each claimed by its own row as `send_message` does.
+
     A text held until later is not queued now: the relay queues it once its time
     has come, so nothing waits for hours in the broker (whose visibility timeout
     would hand it out again meanwhile).
@@ -46,9 +49,11 @@ def messages_queue(drafts: list[Draft]) -> list[Message]:
         )
         for d in drafts
     )
-    for message in messages:
-        if message.send_after is None or message.send_after <= now:
-            queue_after_commit("messaging.tasks.send_message", message.pk)
+    due = [message.pk for message in messages if message.send_after is None or message.send_after <= now]
+    if len(due) == 1:
+        queue_after_commit("messaging.tasks.send_message", due[0])
+    elif due:
+        queue_after_commit("messaging.tasks.send_messages", due)  # one publish, not one a text
     return messages
 
 

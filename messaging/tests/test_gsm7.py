@@ -2,7 +2,16 @@
 
 import pytest
 
-from messaging.gsm7 import GSM7_BASIC, GSM7_EXTENDED, SmsCost, is_gsm7, sms_cost, sms_segments, to_gsm7
+from messaging.gsm7 import (
+    GSM7_BASIC,
+    GSM7_EXTENDED,
+    SmsCost,
+    _nearest_gsm7,
+    is_gsm7,
+    sms_cost,
+    sms_segments,
+    to_gsm7,
+)
 
 
 @pytest.mark.parametrize(
@@ -24,6 +33,20 @@ def test_it_falls_back_to_the_nearest_letter_before_a_question_mark(name, plain)
 
 def test_it_keeps_the_whole_gsm7_alphabet_as_it_is():
     assert to_gsm7(GSM7_BASIC + GSM7_EXTENDED) == GSM7_BASIC + GSM7_EXTENDED
+
+
+def test_an_all_gsm7_text_takes_the_quick_path_and_comes_back_as_it_was():
+    text = "Offer: drums for Bench Song, Tue Dec 2, 2:00-5:00 PM EST at Ångström Studio. YES https://s.example/o/a_B-9"
+
+    assert to_gsm7(text) is text  # the very same string: no pass a character was made
+    assert to_gsm7(text) == "".join(_nearest_gsm7(char) for char in text)  # what the slow pass would give
+
+
+def test_one_character_outside_gsm7_still_maps_the_whole_text():
+    text = "Offer: drums for “Corazón”\u00a0at 2 PM"
+
+    assert to_gsm7(text) == 'Offer: drums for "Corazon" at 2 PM'
+    assert to_gsm7(text) is not text
 
 
 def test_the_plain_replacements_still_come_first():

@@ -5,11 +5,13 @@ import json
 import socket
 
 import pytest
+from django.db import transaction
 
 from bookings.models import Booking
+from core.queueing import published_together
 from messaging.backends import SmsError, memory
 from messaging.models import Message
-from messaging.services import Sent, message_queue, message_send
+from messaging.services import Draft, Sent, message_queue, message_send, messages_queue
 from workflow.celery import app
 from workflow.relay import relay_stranded_work
 
@@ -55,6 +57,22 @@ def test_with_the_broker_down_the_webhook_still_answers_and_the_relay_catches_up
     assert response.status_code == 201
     assert "left for the relay" in caplog.text  # the OS refused the broker; nothing raised
     assert Booking.objects.get().planned_at is None
+
+
+def test_with_the_broker_down_texts_published_together_are_left_for_the_relay(
+    broker_down, monkeypatch, django_capture_on_commit_callbacks, caplog, clock
+):
+    drafts = [Draft(Message.Purpose.OFFER, f"+1212555010{n}", f"Offer {n}") for n in range(4)]
+    with published_together(), django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        messages_queue(drafts[:3])  # one send_messages task
+        message_queue(purpose=Message.Purpose.ALERT, to_phone="+12125550199", body="Offer 3")  # one send_message
+
+    assert "left for the relay" in caplog.text  # refused by the OS, logged, nothing raised
+    assert Message.objects.filter(status=Message.Status.QUEUED).count() == 4
+    monkeypatch.undo()  # the broker is back
+    _drop_connections()
+    clock.shift(dt.timedelta(minutes=3))
+    assert relay_stranded_work().texts == 4
 
 
 def test_a_booking_whose_start_was_never_queued_is_planned_by_the_relay(client, clock):
