@@ -73,9 +73,10 @@ def run() -> list[Row]:
     for task, seconds in SUCCEEDED.findall(worker.log.read_text() if worker.log.exists() else ""):
         runs.setdefault(task.rsplit(".", 1)[-1], []).append(float(seconds))
     median = statistics.median(totals) if totals else float("inf")
-    ours = statistics.median(webhook) + sum(
-        statistics.median(runs.get(t, [0.0])) for t in ("start_booking", "send_message")
-    )
+    # The first texts go out in one send_messages task: all of it is counted as ours (an
+    # overstatement: the first text leaves at its start), so "outside" is if anything low.
+    sending = runs.get("send_messages") or runs.get("send_message") or [0.0]
+    ours = statistics.median(webhook) + statistics.median(runs.get("start_booking", [0.0])) + statistics.median(sending)
     outside = max(median - ours, 0.0)
     tasks = ", ".join(f"{t} {ms(statistics.median(v))}" for t, v in sorted(runs.items()))
     return [
