@@ -25,3 +25,7 @@ class BenchHandler(WSGIHandler):
 
 
 application = BenchHandler()
+
+from workflow.warmup import web_process_warm  # noqa: E402  (after Django is set up)
+
+web_process_warm()  # as workflow/wsgi.py does: the app under gunicorn, started the same way

@@ -9,6 +9,9 @@ Zapier sends is ever lost, whatever happens next. Reading it
 (`inbound_email_process`) claims the email's dedupe key in the same transaction
 that makes the booking: twenty copies arriving at once queue on the unique
 index, one makes the booking, the others become replays of it.
+
+It is the webhook's hot path, and its queries are pinned (bookings/tests/test_intake.py):
+a new booking costs the same few statements whatever its seats and times.
 """
 
 import datetime as dt
@@ -22,8 +25,9 @@ from django.utils import timezone
 
 from core.links import absolute_url
 from core.queueing import queue_after_commit
+from musicians.catalog import InstrumentCatalog
 from musicians.models import Instrument
-from musicians.selectors import instrument_catalog
+from musicians.selectors import instrument_catalog, instrument_roster
 from scheduling.models import Studio
 from scheduling.services import studio_get_or_create_default
 
@@ -86,12 +90,14 @@ def inbound_email_process(*, inbound_email: InboundEmail, now: dt.datetime | Non
     except EnvelopeError as exc:
         return _reject_malformed(inbound_email, str(exc))
     studio = studio_get_or_create_default()
-    reading = _read(envelope, studio, now)
+    roster = instrument_roster()
+    reading = _read(envelope, studio, now, roster.catalog)
+    key = dedupe_key(envelope)
     with transaction.atomic():
-        if not _claim_dedupe_key(inbound_email, dedupe_key(envelope)):
-            return _replay(inbound_email)
-        _record_envelope(inbound_email, envelope)
-        return _store_reading(inbound_email, envelope, studio, reading, alert=True)
+        if _claim_with_reading(inbound_email, key, {**_envelope_fields(envelope), **_reading_fields(reading)}):
+            return _store_reading(inbound_email, envelope, studio, reading, alert=True, instrument_ids=roster.ids)
+    inbound_email.dedupe_key = key  # the first copy holds it; remember what we matched
+    return _replay(inbound_email)
 
 
 def dedupe_key(envelope: Envelope) -> str:
@@ -102,14 +108,22 @@ def dedupe_key(envelope: Envelope) -> str:
     return "sha256:" + hashlib.sha256(content.encode("utf-8", "replace")).hexdigest()
 
 
-def _claim_dedupe_key(inbound_email: InboundEmail, key: str) -> bool:
+def _claim_with_reading(inbound_email: InboundEmail, key: str, reading: dict[str, object]) -> bool:
+    """Take the dedupe key and write what was read, in one statement; False if a copy holds the key.
+
+    It must be the first statement of its transaction: a copy's UPDATE waits on the unique
+    index until the first copy commits, then fails, and with no savepoint of its own that
+    failure marks the whole transaction for rollback, which loses nothing because nothing
+    else was done in it yet. (A savepoint would cost two more round trips per email.)
+    """
+    fields = {"dedupe_key": key, **reading}
     try:
-        with transaction.atomic():
-            InboundEmail.objects.filter(pk=inbound_email.pk).update(dedupe_key=key)
+        with transaction.atomic(savepoint=False):
+            InboundEmail.objects.filter(pk=inbound_email.pk).update(**fields)
     except IntegrityError:
-        inbound_email.dedupe_key = key  # the first copy holds it; remember what we matched
         return False
-    inbound_email.dedupe_key = key
+    for name, value in fields.items():
+        setattr(inbound_email, name, value)
     return True
 
 
@@ -128,12 +142,14 @@ def _replay(inbound_email: InboundEmail) -> IntakeOutcome:
     return IntakeOutcome(original, booking=booking, replay=True, errors=list(original.errors))
 
 
-def _record_envelope(inbound_email: InboundEmail, envelope: Envelope) -> None:
-    inbound_email.message_id = clean_text(envelope.message_id, 998)
-    inbound_email.sender = clean_text(envelope.sender, 320)
-    inbound_email.subject = clean_text(envelope.subject, 998)
-    inbound_email.body_plain = clean_text(envelope.body_plain)
-    inbound_email.body_html = clean_text(envelope.body_html)
+def _envelope_fields(envelope: Envelope) -> dict[str, object]:
+    return {
+        "message_id": clean_text(envelope.message_id, 998),
+        "sender": clean_text(envelope.sender, 320),
+        "subject": clean_text(envelope.subject, 998),
+        "body_plain": clean_text(envelope.body_plain),
+        "body_html": clean_text(envelope.body_html),
+    }
 
 
 def _stored_envelope(inbound_email: InboundEmail) -> Envelope:
@@ -154,11 +170,15 @@ def inbound_email_reparse_order(*, inbound_email: InboundEmail, now: dt.datetime
     """
     envelope = _stored_envelope(inbound_email)
     studio = studio_get_or_create_default()
-    reading = _read(envelope, studio, now or timezone.now())
+    reading = _read(envelope, studio, now or timezone.now(), instrument_catalog())
     with transaction.atomic():
         locked = InboundEmail.objects.select_for_update().get(pk=inbound_email.pk)
         if locked.status != InboundEmail.Status.UNPARSEABLE:
             return IntakeOutcome(locked, booking=getattr(locked, "booking", None), replay=True)
+        fields = _reading_fields(reading)
+        InboundEmail.objects.filter(pk=locked.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(locked, name, value)
         return _store_reading(locked, envelope, studio, reading, alert=False)
 
 
@@ -170,7 +190,7 @@ class Reading:
     errors: list[str] = field(default_factory=list)
 
 
-def _read(envelope: Envelope, studio: Studio, now: dt.datetime) -> Reading:
+def _read(envelope: Envelope, studio: Studio, now: dt.datetime, catalog: InstrumentCatalog) -> Reading:
     try:
         order = parse_order(
             subject=envelope.subject,
@@ -178,35 +198,39 @@ def _read(envelope: Envelope, studio: Studio, now: dt.datetime) -> Reading:
             body_html=envelope.body_html,
             now=now,
             default_zone=studio.time_zone,
-            catalog=instrument_catalog(),
+            catalog=catalog,
         )
     except OrderParseError as exc:
         return Reading(None, [clean_text(e, 1000) for e in exc.errors])
     return Reading(order)
 
 
+def _reading_fields(reading: Reading) -> dict[str, object]:
+    """What the email row records of its reading: parsed with the order, or unparseable with why."""
+    if reading.order is None:
+        return {"status": InboundEmail.Status.UNPARSEABLE, "errors": reading.errors}
+    return {"status": InboundEmail.Status.PARSED, "parse_result": _json_safe(reading.order.as_json())}
+
+
 def _store_reading(
-    inbound_email: InboundEmail, envelope: Envelope, studio: Studio, reading: Reading, *, alert: bool
+    inbound_email: InboundEmail,
+    envelope: Envelope,
+    studio: Studio,
+    reading: Reading,
+    *,
+    alert: bool,
+    instrument_ids: dict[str, int] | None = None,
 ) -> IntakeOutcome:
+    """The booking of an email whose reading is recorded on its row (or the alert that it had none)."""
     order = reading.order
     if order is None:
-        return _reject_unparseable(inbound_email, studio, reading.errors, alert=alert)
-    booking = booking_create_from_order(studio=studio, inbound_email=inbound_email, order=order, envelope=envelope)
-    inbound_email.status = InboundEmail.Status.PARSED
-    inbound_email.parse_result = _json_safe(order.as_json())
-    inbound_email.save()
+        if alert:
+            manager_alert(studio=studio, body=_unparseable_alert(inbound_email))
+        return IntakeOutcome(inbound_email, errors=reading.errors)
+    booking = booking_create_from_order(
+        studio=studio, inbound_email=inbound_email, order=order, envelope=envelope, instrument_ids=instrument_ids
+    )
     return IntakeOutcome(inbound_email, booking=booking)
-
-
-def _reject_unparseable(
-    inbound_email: InboundEmail, studio: Studio, errors: list[str], *, alert: bool
-) -> IntakeOutcome:
-    inbound_email.status = InboundEmail.Status.UNPARSEABLE
-    inbound_email.errors = errors
-    inbound_email.save()
-    if alert:
-        manager_alert(studio=studio, body=_unparseable_alert(inbound_email))
-    return IntakeOutcome(inbound_email, errors=errors)
 
 
 def _unparseable_alert(inbound_email: InboundEmail) -> str:
@@ -219,9 +243,17 @@ def _unparseable_alert(inbound_email: InboundEmail) -> str:
 
 
 def booking_create_from_order(
-    *, studio: Studio, inbound_email: InboundEmail | None, order: ParsedOrder, envelope: Envelope
+    *,
+    studio: Studio,
+    inbound_email: InboundEmail | None,
+    order: ParsedOrder,
+    envelope: Envelope,
+    instrument_ids: dict[str, int] | None = None,
 ) -> Booking:
-    """Make the booking, its requested windows and one seat per instrument wanted."""
+    """Make the booking, its requested windows and one seat per instrument wanted: three inserts.
+
+    `instrument_ids` (slug to id, from `instrument_roster`) saves looking the instruments up again.
+    """
     booking = Booking.objects.create(
         studio=studio,
         inbound_email=inbound_email,
@@ -244,9 +276,11 @@ def booking_create_from_order(
         )
         for w in order.windows
     )
-    instruments = Instrument.objects.in_bulk([s.instrument_slug for s in order.seats], field_name="slug")
+    if instrument_ids is None:
+        wanted_slugs = [s.instrument_slug for s in order.seats]
+        instrument_ids = dict(Instrument.objects.filter(slug__in=wanted_slugs).values_list("slug", "pk"))
     Seat.objects.bulk_create(
-        Seat(booking=booking, instrument=instruments[wanted.instrument_slug], number=number)
+        Seat(booking=booking, instrument_id=instrument_ids[wanted.instrument_slug], number=number)
         for wanted in order.seats
         for number in range(1, wanted.count + 1)
     )

@@ -1,7 +1,7 @@
 """What the parser hands back: the order, or every reason it could not read one."""
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -40,7 +40,8 @@ class ParsedOrder:
 
     def as_json(self) -> dict[str, Any]:
         """A JSON-safe copy (ISO 8601 datetimes, lists for tuples) to store with the email."""
-        data = asdict(self)
+        # Field by field, not asdict(): that deep-copies the windows' datetimes only to replace them.
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["windows"] = [_window_json(window) for window in self.windows]
         data["seats"] = [asdict(seat) for seat in self.seats]
         data["other_links"] = list(self.other_links)
