@@ -49,6 +49,7 @@ from .parsing import (
     read_envelope,
     read_order_draft,
 )
+from .parsing.senders import is_person
 from .texting import manager_alert
 from .texts import client_words
 
@@ -153,7 +154,12 @@ def _envelope_fields(envelope: Envelope) -> dict[str, object]:
 
 
 def _stored_envelope(inbound_email: InboundEmail) -> Envelope:
-    """The email as read when it arrived, from the fields stored then."""
+    """The email as read when it arrived: its stored body read again (so Reply-To and the
+    sender's name are there too), else the fields stored then."""
+    try:
+        return read_envelope(bytes(inbound_email.body), inbound_email.content_type)
+    except EnvelopeError:
+        pass
     return Envelope(
         subject=inbound_email.subject,
         sender=inbound_email.sender,
@@ -242,6 +248,15 @@ def _unparseable_alert(inbound_email: InboundEmail) -> str:
     return f'Workflow could not read order email "{subject}": {first}{more} See {url}'
 
 
+def envelope_contact(envelope: Envelope) -> tuple[str, str]:
+    """Who wrote in, for an order that does not say: the Reply-To a form sets, else the sender,
+    but never a robot's or the studio's own address; ("", "") when nobody is left."""
+    for address, name in ((envelope.reply_to, envelope.reply_to_name), (envelope.sender, envelope.sender_name)):
+        if is_person(address):
+            return name or address, address
+    return "", ""
+
+
 def booking_create_from_order(
     *,
     studio: Studio,
@@ -254,11 +269,12 @@ def booking_create_from_order(
 
     `instrument_ids` (slug to id, from `instrument_roster`) saves looking the instruments up again.
     """
+    contact_name, contact_email = envelope_contact(envelope)
     booking = Booking.objects.create(
         studio=studio,
         inbound_email=inbound_email,
-        client_name=clean_text(order.client_name or envelope.sender_name or envelope.sender, 200),
-        client_email=clean_text(order.client_email or envelope.sender, 254),
+        client_name=clean_text(order.client_name or contact_name, 200),
+        client_email=clean_text(order.client_email or contact_email, 254),
         song_title=clean_text(order.song_title, 300),
         mp3_url=clean_text(order.mp3_url, 1000),
         video_url=clean_text(order.video_url, 1000),

@@ -19,7 +19,14 @@ from .rawmail import MailUnreadable, decode_lenient, read_rfc822, split_address
 MAX_BODY_BYTES = 10 * 1024 * 1024
 MAX_FORM_FIELDS = 200
 # Header fields are one line; these fit the database columns that keep them.
-MAX_HEADER_CHARS = {"subject": 998, "sender": 320, "sender_name": 200, "message_id": 998}
+MAX_HEADER_CHARS = {
+    "subject": 998,
+    "sender": 320,
+    "sender_name": 200,
+    "reply_to": 320,
+    "reply_to_name": 200,
+    "message_id": 998,
+}
 
 
 @dataclass(frozen=True)
@@ -27,6 +34,8 @@ class Envelope:
     subject: str = ""
     sender: str = ""  # an email address
     sender_name: str = ""
+    reply_to: str = ""  # an email address: form notifications set it to the person who filled the form in
+    reply_to_name: str = ""
     body_plain: str = ""
     body_html: str = ""
     message_id: str = ""
@@ -43,6 +52,10 @@ _FIELD_NAMES = {
     "fromemail": "sender",
     "fromaddress": "sender",
     "fromname": "sender_name",
+    "replyto": "reply_to",
+    "replytoemail": "reply_to_address",
+    "replytoaddress": "reply_to_address",
+    "replytoname": "reply_to_name",
     "bodyplain": "body_plain",
     "plain": "body_plain",
     "bodytext": "body_plain",
@@ -167,21 +180,24 @@ def _known_fields(items: Iterable[tuple[object, object]]) -> dict[str, str]:
     found: dict[str, str] = {}
     for key, value in items:
         name = _FIELD_NAMES.get(_NAME_NOISE.sub("", str(key).lower()))
-        if name == "from":
-            _add_from(found, value)
+        if name in ("from", "reply_to"):
+            _add_address(found, name, value)
+        elif name == "reply_to_address":
+            found["reply_to"] = found.get("reply_to") or _text(str(key), value)
         elif name and not found.get(name):
             found[name] = _text(str(key), value)
     return found
 
 
-def _add_from(found: dict[str, str], value: object) -> None:
-    """`from` gives the sender unless `from__email`/`from__name` already did."""
+def _add_address(found: dict[str, str], field: str, value: object) -> None:
+    """`from` gives the sender unless `from__email`/`from__name` already did; `reply_to` the same."""
     if isinstance(value, dict):
-        address, name = _text("from.email", value.get("email")), _text("from.name", value.get("name"))
+        address, name = _text(f"{field}.email", value.get("email")), _text(f"{field}.name", value.get("name"))
     else:
-        address, name = split_address(_text("from", value))
-    found["sender"] = found.get("sender") or address
-    found["sender_name"] = found.get("sender_name") or name
+        address, name = split_address(_text(field, value))
+    prefix = "sender" if field == "from" else "reply_to"
+    found[prefix] = found.get(prefix) or address
+    found[f"{prefix}_name"] = found.get(f"{prefix}_name") or name
 
 
 def _text(key: str, value: object) -> str:

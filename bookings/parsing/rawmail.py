@@ -34,11 +34,14 @@ def read_rfc822(body: bytes) -> dict[str, str]:
         plain, html = _bodies(message)
     except RecursionError as error:
         raise MailUnreadable("the email's parts are nested too deeply") from error
-    sender, sender_name = _sender(message)
+    sender, sender_name = _address(message, "from")
+    reply_to, reply_to_name = _address(message, "reply-to")
     return {
         "subject": _header(message, "subject"),
         "sender": sender,
         "sender_name": sender_name,
+        "reply_to": reply_to,
+        "reply_to_name": reply_to_name,
         "body_plain": plain,
         "body_html": html,
         "message_id": _header(message, "message-id"),
@@ -58,14 +61,15 @@ def _header(message: Message, name: str) -> str:
         return _raw_header(message, name)
 
 
-def _sender(message: Message) -> tuple[str, str]:
+def _address(message: Message, header: str) -> tuple[str, str]:
+    """The first (address, name) of a From or Reply-To header; ("", "") without one."""
     try:
-        addresses = getattr(message.get("from"), "addresses", ())
+        addresses = getattr(message.get(header), "addresses", ())
     except Exception:  # stdlib header-parser crash: see the module docstring
         addresses = ()
     if addresses:
         return addresses[0].addr_spec, addresses[0].display_name
-    return split_address(_raw_header(message, "from"))
+    return split_address(_raw_header(message, header))
 
 
 def _bodies(message: Message) -> tuple[str, str]:

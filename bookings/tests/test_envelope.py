@@ -311,3 +311,33 @@ def test_it_reads_any_email_shaped_bytes_or_explains_why_not(headers, body):
         assert str(error)
     else:
         assert isinstance(envelope, Envelope)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"reply_to": "Jane Doe <jane@example.com>"},
+        {"Reply-To": "Jane Doe <jane@example.com>"},
+        {"reply_to": {"email": "jane@example.com", "name": "Jane Doe"}},
+        {"reply_to__email": "jane@example.com", "reply_to__name": "Jane Doe"},
+    ],
+)
+def test_it_reads_the_reply_to_however_it_is_spelled(fields):
+    envelope = read_envelope(json_body(body_plain="hi", **fields), JSON)
+
+    assert (envelope.reply_to, envelope.reply_to_name) == ("jane@example.com", "Jane Doe")
+
+
+def test_it_reads_the_reply_to_of_a_raw_email():
+    raw = (
+        b"From: WPForms <noreply@studio.example>\r\nReply-To: Jane Doe <jane@example.com>\r\n"
+        b"Subject: Order\r\n\r\nhi\r\n"
+    )
+
+    envelope = read_envelope(raw, "message/rfc822")
+
+    assert (envelope.sender, envelope.reply_to, envelope.reply_to_name) == (
+        "noreply@studio.example",
+        "jane@example.com",
+        "Jane Doe",
+    )

@@ -118,3 +118,49 @@ def test_an_alias_added_since_the_last_email_is_read_at_once():
 
     assert outcome.booking is not None
     assert sorted(s.instrument.slug for s in outcome.booking.seats.all()) == ["drums", "electric-bass"]
+
+
+# Who the client is when the order itself gives no email
+
+
+def order_from(**envelope: object) -> Booking:
+    body = json.loads(order_email(instruments=TWO_SEATS, days=2, message_id=f"<{sorted(envelope.items())!r}@x>"))
+    body.pop("from")
+    body["body_plain"] = body["body_plain"].replace("Client name: Jane Doe\n", "")
+    outcome = inbound_email_process(inbound_email=stored(json.dumps(body | envelope).encode()))
+    assert outcome.booking is not None
+    return outcome.booking
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [
+        "WPForms <noreply@custom-tracks.example>",
+        "no-reply@custom-tracks.example",
+        "WordPress <wordpress@custom-tracks.example>",
+        "Squarespace <form-submission@squarespace.info>",
+        "Jotform <noreply@jotform.com>",
+        "Google Forms <forms-receipts-noreply@google.com>",
+        "Zapier <robot@zapier.com>",
+        "Studio <studio@localhost>",  # the studio's own address (DEFAULT_FROM_EMAIL)
+    ],
+)
+def test_a_form_or_robot_sender_is_never_taken_for_the_client(sender):
+    booking = order_from(**{"from": sender})
+
+    assert booking.client_email == ""
+    assert booking.client_name == ""
+
+
+def test_the_reply_to_a_form_sets_is_the_client():
+    booking = order_from(
+        **{"from": "WPForms <noreply@custom-tracks.example>", "reply_to": "Jane Doe <jane@example.com>"}
+    )
+
+    assert (booking.client_email, booking.client_name) == ("jane@example.com", "Jane Doe")
+
+
+def test_a_person_who_emailed_the_order_is_the_client():
+    booking = order_from(**{"from": "Jane Doe <jane@example.com>"})
+
+    assert (booking.client_email, booking.client_name) == ("jane@example.com", "Jane Doe")
