@@ -111,6 +111,19 @@ class Booking(models.Model):
     calendar_sync_queued_at = models.DateTimeField(
         null=True, blank=True, help_text="When the calendar write was last queued; the relay queues it again later."
     )
+    confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its last seat was filled (set again when a drop-out is filled)."
+    )
+    confirmation_sent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the confirmation's follow-up ran (texts, voided offers, client email, calendars); "
+        "empty while a worker still has it to do.",
+    )
+    confirmation_failures = models.PositiveSmallIntegerField(
+        default=0, help_text="Confirmation follow-ups that raised."
+    )
+    confirmation_error = models.TextField(blank=True, help_text="The last error the confirmation's follow-up raised.")
     escalation_paused = models.BooleanField(default=False, help_text="The sweep leaves this booking alone.")
     reopened_at = models.DateTimeField(
         null=True,
