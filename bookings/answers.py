@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from musicians.models import Musician
@@ -19,7 +20,7 @@ from scheduling.intervals import Interval
 
 from .confirmation import seat_fill
 from .engine import booking_move_on
-from .models import Booking, Fill, Offer
+from .models import Booking, CandidateTime, Fill, Offer
 from .offers import offer_standing, offers_send, seats_next_waves
 from .planning import holds_elsewhere
 from .policy import policy_for
@@ -65,7 +66,7 @@ def _locked(offer_id: int) -> tuple[Booking, Offer]:
     Call inside a transaction. The offer is read after the lock, so it reflects
     every answer that went before.
     """
-    booking = Booking.objects.locked(Offer.objects.values_list("booking_id", flat=True).get(pk=offer_id))
+    booking = Booking.objects.locked_for_offer(offer_id)
     offer = Offer.objects.select_related("seat__instrument", "candidate_time", "musician").get(pk=offer_id)
     offer.booking = booking
     return booking, offer
@@ -103,17 +104,28 @@ def _settle(offer: Offer, status: str, now: dt.datetime) -> None:
 
 def _accept(booking: Booking, offer: Offer, now: dt.datetime) -> Outcome:
     seat, time, musician = offer.seat, offer.candidate_time, offer.musician
-    if Fill.objects.filter(seat=seat, candidate_time=time).exists():
+    holders = _seat_holders(booking, time)
+    if holders[seat.pk] is not None:
         return _late_yes(booking, offer, now)
     # Two bookings at overlapping times may both want this musician: their row is the referee.
     Musician.objects.select_for_update().get(pk=musician.pk)
-    holding_here = Fill.objects.filter(candidate_time=time, musician=musician).exists()  # another seat of this one
+    holding_here = musician.pk in holders.values()  # another seat of this booking
     if holding_here or holds_elsewhere(booking=booking, span=Interval(time.starts_at, time.ends_at)).get(musician.pk):
         _settle(offer, Offer.Status.DECLINED, now)
         seat_move_on(booking=booking, offer=offer, now=now)
         return Outcome.CONFLICT
-    seat_fill(booking=booking, seat=seat, time=time, musician=musician, offer=offer, now=now)
+    last_seat = all(holder is not None for seat_id, holder in holders.items() if seat_id != seat.pk)
+    seat_fill(booking=booking, seat=seat, time=time, musician=musician, offer=offer, now=now, last_seat=last_seat)
     return Outcome.ACCEPTED
+
+
+def _seat_holders(booking: Booking, time: CandidateTime) -> dict[int, int | None]:
+    """Who holds each of the booking's seats at `time` (None: free), in one query.
+
+    Under the booking lock this is settled: every Fill of a booking is made holding it.
+    """
+    holder = Fill.objects.filter(seat=OuterRef("pk"), candidate_time=time).values("musician_id")[:1]
+    return dict(booking.seats.annotate(holder=Subquery(holder)).values_list("pk", "holder"))
 
 
 def _decline(booking: Booking, offer: Offer, now: dt.datetime) -> Outcome:

@@ -41,7 +41,14 @@ CONFIRMATION_TASK = "bookings.tasks.send_booking_confirmation"
 
 
 def seat_fill(
-    *, booking: Booking, seat: Seat, time: CandidateTime, musician: Musician, offer: Offer | None, now: dt.datetime
+    *,
+    booking: Booking,
+    seat: Seat,
+    time: CandidateTime,
+    musician: Musician,
+    offer: Offer | None,
+    now: dt.datetime,
+    last_seat: bool | None = None,
 ) -> Fill:
     """Put the musician in the seat at `time` (their YES, or the manager's hand), and
     confirm the booking if that was the last seat.
@@ -50,13 +57,16 @@ def seat_fill(
     puts them on standby); on the seed policy their offers stay open and a YES is
     recorded as late. When the booking is confirmed the follow-up voids every open
     offer, the wave's too. Caller holds the booking lock and has checked the seat is
-    free; the unique constraints on Fill back that up.
+    free; the unique constraints on Fill back that up. `last_seat`: whether every
+    other seat is filled at `time`, if the caller knows it already (None: asked here).
     """
     fill = Fill.objects.create(seat=seat, candidate_time=time, musician=musician, offer=offer)
     if offer is not None:
         Offer.objects.filter(pk=offer.pk).update(status=Offer.Status.ACCEPTED, answered_at=now)
         offer.status, offer.answered_at = Offer.Status.ACCEPTED, now
-    if not booking.seats.exclude(fills__candidate_time=time).exists():
+    if last_seat is None:
+        last_seat = not booking.seats.exclude(fills__candidate_time=time).exists()
+    if last_seat:
         booking_confirm(booking=booking, time=time, now=now)
     elif policy_for(booking.studio).waves:
         others = open_offers(booking).filter(seat=seat, candidate_time=time).exclude(musician=musician)
@@ -68,7 +78,8 @@ def booking_confirm(*, booking: Booking, time: CandidateTime, now: dt.datetime) 
     """Book it at `time` and queue the follow-up (texts, voided offers, client email, calendars).
 
     Runs inside the answer's transaction with the booking locked, so it happens once;
-    the follow-up is queued only when that transaction commits. A drop-out filled
+    the follow-up is queued only when that transaction commits (the history line is
+    the follow-up's too, dated when the last seat was filled). A drop-out filled
     again keeps `reopened_at` until the follow-up, which then tells the band who
     plays now instead of confirming everyone again.
     """
@@ -82,8 +93,6 @@ def booking_confirm(*, booking: Booking, time: CandidateTime, now: dt.datetime) 
     )
     booking.status, booking.current_time, booking.confirmed_at = Booking.Status.CONFIRMED, time, now
     booking.confirmation_sent_at, booking.confirmation_failures, booking.confirmation_error = None, 0, ""
-    if booking.reopened_at is None:
-        booking_log(booking, BookingEvent.Kind.CONFIRMED, f"Every seat filled for option {time.rank}.", at=now)
     queue_after_commit(CONFIRMATION_TASK, booking.pk)
 
 
@@ -117,6 +126,8 @@ def _send(booking_id: int, now: dt.datetime) -> bool:
 
 
 def _band_confirm(booking: Booking, time: CandidateTime, now: dt.datetime) -> None:
+    at = booking.confirmed_at or now  # the history says when the last seat was filled, not when the texts went
+    booking_log(booking, BookingEvent.Kind.CONFIRMED, f"Every seat filled for option {time.rank}.", at=at)
     fills = fills_text(
         booking=booking,
         time=time,

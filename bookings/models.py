@@ -52,8 +52,15 @@ class BookingQuerySet(models.QuerySet["Booking"]):
         Every change to a booking (an answer, the sweep, the manager, a cancel)
         takes this lock first, so changes to one booking happen one at a time.
         """
+        return self._for_update().get(pk=pk)
+
+    def locked_for_offer(self, offer_id: int) -> "Booking":
+        """The offer's booking, locked as `locked` does, found in the same query (an answer's first step)."""
+        return self._for_update().get(offers__pk=offer_id)
+
+    def _for_update(self) -> "BookingQuerySet":
         related = self.select_related("studio__fill_policy", "current_time")
-        return related.select_for_update(of=("self",)).get(pk=pk)
+        return related.select_for_update(of=("self",))
 
 
 class Booking(models.Model):

@@ -13,7 +13,7 @@ from bookings.engine import booking_start
 from bookings.escalation import booking_escalate
 from bookings.models import Booking, BookingEvent, ClientEmail, Fill, FillPolicy, Offer
 from bookings.policy import fill_policy_set
-from bookings.tests.factories import NOW, SAT_2PM, make_booking
+from bookings.tests.factories import NOW, SAT_2PM, confirmations_follow_up, make_booking
 from messaging.models import Message
 from messaging.replies import inbound_text_receive
 from musicians.models import Musician
@@ -65,6 +65,7 @@ def confirmed(paced, band, *, standby: bool = True) -> Booking:
     if standby:
         yes(booking, band["Dana"])
     yes(booking, band["Bo"])
+    assert confirmations_follow_up() == 1
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED
     return booking
@@ -89,6 +90,8 @@ def test_it_books_the_standby_musician_at_once_and_tells_the_band_once(
 
     with django_capture_on_commit_callbacks(execute=False):
         result = fill_drop_out(booking_id=booking.pk, musician_id=band["Drew"].pk)
+    assert Booking.objects.get(pk=booking.pk).status == Booking.Status.CONFIRMED  # booked again at once
+    assert confirmations_follow_up() == 1  # the worker's part: who plays now
 
     booking.refresh_from_db()
     assert result.standby == band["Dana"]
@@ -119,6 +122,7 @@ def test_without_standby_it_offers_the_next_and_confirms_again_when_whole(clock,
     assert texts(band["Bo"])[before_bo:] == []  # the band hears only when it is whole again
 
     yes(booking, band["Dot"])
+    assert confirmations_follow_up() == 1
 
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED
