@@ -25,3 +25,7 @@ class BenchHandler(WSGIHandler):
 
 
 application = BenchHandler()
+
+from core.queueing import tasks_load  # noqa: E402 (as workflow/wsgi.py does, after Django is set up)
+
+tasks_load()

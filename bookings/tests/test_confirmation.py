@@ -1,5 +1,7 @@
 """Confirming a booking: booked at once under the lock, the follow-up done once by a worker."""
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 
@@ -20,8 +22,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 @pytest.fixture
 def band() -> dict[str, Musician]:
     return {
-        "drew": MusicianFactory(name="Drew", plays=["drums"]),
-        "dana": MusicianFactory(name="Dana", plays=["drums"]),
+        "drew": MusicianFactory(name="Drew", plays=["drums"], last_booked_at=NOW - dt.timedelta(days=1)),
+        "dana": MusicianFactory(name="Dana", plays=["drums"], last_booked_at=NOW - dt.timedelta(days=2)),
         "kim": MusicianFactory(name="Kim", plays=["keyboard"]),
     }
 
