@@ -60,22 +60,35 @@ class AnswerResult:
     offer: Offer
 
 
-def _locked(offer_id: int) -> tuple[Booking, Offer]:
-    """The offer and its booking, the booking row locked: answers to one booking queue here.
+def _locked(**offer_key: object) -> tuple[Booking, Offer]:
+    """The offer (by pk=… or token=…) and its booking, the booking row locked: answers to one
+    booking queue here.
 
     Call inside a transaction. The offer is read after the lock, so it reflects
     every answer that went before.
     """
-    booking = Booking.objects.locked_for_offer(offer_id)
-    offer = Offer.objects.select_related("seat__instrument", "candidate_time", "musician").get(pk=offer_id)
+    booking = Booking.objects.locked_for_offer(**offer_key)
+    offer = Offer.objects.select_related("seat__instrument", "candidate_time", "musician").get(**offer_key)
     offer.booking = booking
     return booking, offer
 
 
 def offer_answer(*, offer_id: int, answer: Answer, now: dt.datetime | None = None) -> AnswerResult:
-    now = now or timezone.now()
+    return _answer({"pk": offer_id}, answer, now or timezone.now())
+
+
+def offer_answer_by_token(*, token: str, answer: Answer, now: dt.datetime | None = None) -> AnswerResult | None:
+    """The answer pressed on the offer's page, the offer found by its link's token under the lock
+    (a query fewer than looking it up first); None if no offer has that token."""
+    try:
+        return _answer({"token": token}, answer, now or timezone.now())
+    except Booking.DoesNotExist:  # raised by the lock's lookup, before anything changed
+        return None
+
+
+def _answer(offer_key: dict[str, object], answer: Answer, now: dt.datetime) -> AnswerResult:
     with transaction.atomic():
-        booking, offer = _locked(offer_id)
+        booking, offer = _locked(**offer_key)
         standing = offer_standing(offer, now=now)
         if standing == Offer.Status.LATE and answer == Answer.YES:
             return AnswerResult(_late_yes(booking, offer, now), offer)
@@ -159,7 +172,7 @@ def seat_move_on(*, booking: Booking, offer: Offer, now: dt.datetime) -> None:
 def offer_undeliverable(*, offer_id: int, now: dt.datetime) -> None:
     """The offer's text never arrived: it counts as a NO, and its seat moves on now, not in an hour."""
     with transaction.atomic():
-        booking, offer = _locked(offer_id)
+        booking, offer = _locked(pk=offer_id)
         if offer.status != Offer.Status.OPEN:
             return
         _settle(offer, Offer.Status.UNDELIVERABLE, now)
@@ -172,7 +185,7 @@ def musician_offers_decline(*, musician_id: int, now: dt.datetime) -> int:
     declined = 0
     for offer_id in list(offer_ids):
         with transaction.atomic():
-            booking, offer = _locked(offer_id)
+            booking, offer = _locked(pk=offer_id)
             if offer.status != Offer.Status.OPEN:
                 continue
             _settle(offer, Offer.Status.DECLINED, now)

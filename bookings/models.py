@@ -54,9 +54,10 @@ class BookingQuerySet(models.QuerySet["Booking"]):
         """
         return self._for_update().get(pk=pk)
 
-    def locked_for_offer(self, offer_id: int) -> "Booking":
-        """The offer's booking, locked as `locked` does, found in the same query (an answer's first step)."""
-        return self._for_update().get(offers__pk=offer_id)
+    def locked_for_offer(self, **offer: object) -> "Booking":
+        """The booking of the offer matching `offer` (pk=… or token=…), locked as `locked` does,
+        found in the same query (an answer's first step)."""
+        return self._for_update().get(**{f"offers__{field}": value for field, value in offer.items()})
 
     def _for_update(self) -> "BookingQuerySet":
         related = self.select_related("studio__fill_policy", "current_time")

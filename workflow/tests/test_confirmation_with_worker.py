@@ -31,7 +31,7 @@ def test_a_yes_over_http_books_it_at_once_and_the_worker_texts_the_band_and_dane
     response = client.post(f"/o/{offer.token}/yes")
 
     assert response.status_code == 200 and "The whole band is confirmed" in response.content.decode()
-    assert Booking.objects.get(pk=booking.pk).status == Booking.Status.CONFIRMED  # before any worker ran
+    assert Booking.objects.get(pk=booking.pk).status == Booking.Status.CONFIRMED  # in the answer's own transaction
     expected = {(drew.phone, "confirmation"), (MANAGER, "confirmation"), (dana.phone, "notice")}
     wait_for(lambda: texted(outbox) >= expected, what="the confirmation texts and Dana's courtesy text")
     assert sorted(t.to for t in outbox if t.kind == "confirmation") == sorted([drew.phone, MANAGER])  # once each
