@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture
-def band() -> dict[str, Musician]:
+def band():
     return {
         "drew": MusicianFactory(name="Drew", plays=["drums"], last_booked_at=NOW - dt.timedelta(days=1)),
         "dana": MusicianFactory(name="Dana", plays=["drums"], last_booked_at=NOW - dt.timedelta(days=2)),
