@@ -121,6 +121,9 @@ def _send(booking_id: int, now: dt.datetime) -> bool:
             lineup_restored(booking=booking, time=time, now=now)
         else:
             _band_confirm(booking, time, now)
+        # Once per booking (its row claims it): none again after a drop-out, but a drop-out that came
+        # before the first follow-up ran still leaves the client told.
+        client_email_queue(booking=booking, kind=ClientEmail.Kind.CONFIRMED, now=now)
         booking_calendars_sync_on_commit(booking=booking, now=now)
     return True
 
@@ -152,7 +155,6 @@ def _band_confirm(booking: Booking, time: CandidateTime, now: dt.datetime) -> No
     manager_alert(studio=booking.studio, body=body, booking=booking, purpose=Message.Purpose.CONFIRMATION)
     offers_void(offers=open_offers(booking), courtesy=seat_taken_courtesy)
     Musician.objects.filter(pk__in=[fill.musician_id for fill in fills]).update(last_booked_at=now)
-    client_email_queue(booking=booking, kind=ClientEmail.Kind.CONFIRMED, now=now)
 
 
 def booking_confirmation_failed(*, booking_id: int, error: BaseException, now: dt.datetime) -> int:

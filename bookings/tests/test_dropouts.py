@@ -186,3 +186,20 @@ def test_cancelling_while_a_seat_is_reopened_tells_the_rest_of_the_band(clock, p
     booking_cancel(booking_id=booking.pk, actor="dane")
 
     assert "is cancelled" in texts(band["Bo"])[-1]
+
+
+def test_a_drop_out_before_the_confirmation_went_out_confirms_the_whole_band_once_refilled(clock, paced, band):
+    booking = make_booking(seats=["drums", "electric-bass"], windows=[SAT_2PM], studio=paced.studio)
+    Booking.objects.filter(pk=booking.pk).update(client_email="jane@example.com")
+    booking_start(booking_id=booking.pk)
+    yes(booking, band["Drew"])
+    yes(booking, band["Bo"])  # confirmed; its follow-up not run yet
+
+    fill_drop_out(booking_id=booking.pk, musician_id=band["Drew"].pk)
+    assert confirmations_follow_up() == 0  # reopened: nothing to confirm now
+    yes(booking, band["Dot"])
+    assert confirmations_follow_up() == 1
+
+    assert texts(band["Drew"], "confirmation") == []
+    assert len(texts(band["Bo"], "confirmation")) == 1 and len(texts(band["Dot"], "confirmation")) == 1
+    assert ClientEmail.objects.filter(booking=booking, kind=ClientEmail.Kind.CONFIRMED).count() == 1
