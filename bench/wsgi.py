@@ -25,7 +25,3 @@ class BenchHandler(WSGIHandler):
 
 
 application = BenchHandler()
-
-from core.queueing import tasks_load  # noqa: E402 (as workflow/wsgi.py does, after Django is set up)
-
-tasks_load()

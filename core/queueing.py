@@ -40,13 +40,6 @@ def queue_now(task: Task | str, *args: object) -> bool:
 _loading = threading.Lock()
 
 
-def tasks_load() -> None:
-    """Load the apps' task modules now, at a web process's start, so its first queued task
-    does not pay for the imports (over a second on a busy machine) inside a request."""
-    with _loading:
-        current_app.loader.import_default_modules()
-
-
 def _registered(name: str) -> Task:
     """The task registered under `name`, loading the apps' tasks modules on first use.
 
