@@ -73,6 +73,7 @@ class BookingAdmin(admin.ModelAdmin):
     readonly_fields = [
         "studio", "inbound_email", "status", "current_time", "time_zone", "session_minutes", "planned_at",
         "last_offer_at", "next_step_at", "escalation_paused", "attention_reason", "plan_failures", "plan_error",
+        "confirmed_at", "confirmation_sent_at", "confirmation_failures", "confirmation_error",
         "calendar_sync", "calendar_error", "calendar_sync_attempts", "calendar_sync_queued_at", "created_at",
     ]  # fmt: skip
     fields = [*CLIENT_FIELDS, *readonly_fields]

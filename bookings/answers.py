@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from musicians.models import Musician
@@ -19,7 +20,7 @@ from scheduling.intervals import Interval
 
 from .confirmation import seat_fill
 from .engine import booking_move_on
-from .models import Booking, Fill, Offer
+from .models import Booking, CandidateTime, Fill, Offer
 from .offers import offer_standing, offers_send, seats_next_waves
 from .planning import holds_elsewhere
 from .policy import policy_for
@@ -59,22 +60,35 @@ class AnswerResult:
     offer: Offer
 
 
-def _locked(offer_id: int) -> tuple[Booking, Offer]:
-    """The offer and its booking, the booking row locked: answers to one booking queue here.
+def _locked(**offer_key: object) -> tuple[Booking, Offer]:
+    """The offer (by pk=… or token=…) and its booking, the booking row locked: answers to one
+    booking queue here.
 
     Call inside a transaction. The offer is read after the lock, so it reflects
     every answer that went before.
     """
-    booking = Booking.objects.locked(Offer.objects.values_list("booking_id", flat=True).get(pk=offer_id))
-    offer = Offer.objects.select_related("seat__instrument", "candidate_time", "musician").get(pk=offer_id)
+    booking = Booking.objects.locked_for_offer(**offer_key)
+    offer = Offer.objects.select_related("seat__instrument", "candidate_time", "musician").get(**offer_key)
     offer.booking = booking
     return booking, offer
 
 
 def offer_answer(*, offer_id: int, answer: Answer, now: dt.datetime | None = None) -> AnswerResult:
-    now = now or timezone.now()
+    return _answer({"pk": offer_id}, answer, now or timezone.now())
+
+
+def offer_answer_by_token(*, token: str, answer: Answer, now: dt.datetime | None = None) -> AnswerResult | None:
+    """The answer pressed on the offer's page, the offer found by its link's token under the lock
+    (a query fewer than looking it up first); None if no offer has that token."""
+    try:
+        return _answer({"token": token}, answer, now or timezone.now())
+    except Booking.DoesNotExist:  # raised by the lock's lookup, before anything changed
+        return None
+
+
+def _answer(offer_key: dict[str, object], answer: Answer, now: dt.datetime) -> AnswerResult:
     with transaction.atomic():
-        booking, offer = _locked(offer_id)
+        booking, offer = _locked(**offer_key)
         standing = offer_standing(offer, now=now)
         if standing == Offer.Status.LATE and answer == Answer.YES:
             return AnswerResult(_late_yes(booking, offer, now), offer)
@@ -103,17 +117,28 @@ def _settle(offer: Offer, status: str, now: dt.datetime) -> None:
 
 def _accept(booking: Booking, offer: Offer, now: dt.datetime) -> Outcome:
     seat, time, musician = offer.seat, offer.candidate_time, offer.musician
-    if Fill.objects.filter(seat=seat, candidate_time=time).exists():
+    holders = _seat_holders(booking, time)
+    if holders[seat.pk] is not None:
         return _late_yes(booking, offer, now)
     # Two bookings at overlapping times may both want this musician: their row is the referee.
     Musician.objects.select_for_update().get(pk=musician.pk)
-    holding_here = Fill.objects.filter(candidate_time=time, musician=musician).exists()  # another seat of this one
+    holding_here = musician.pk in holders.values()  # another seat of this booking
     if holding_here or holds_elsewhere(booking=booking, span=Interval(time.starts_at, time.ends_at)).get(musician.pk):
         _settle(offer, Offer.Status.DECLINED, now)
         seat_move_on(booking=booking, offer=offer, now=now)
         return Outcome.CONFLICT
-    seat_fill(booking=booking, seat=seat, time=time, musician=musician, offer=offer, now=now)
+    last_seat = all(holder is not None for seat_id, holder in holders.items() if seat_id != seat.pk)
+    seat_fill(booking=booking, seat=seat, time=time, musician=musician, offer=offer, now=now, last_seat=last_seat)
     return Outcome.ACCEPTED
+
+
+def _seat_holders(booking: Booking, time: CandidateTime) -> dict[int, int | None]:
+    """Who holds each of the booking's seats at `time` (None: free), in one query.
+
+    Under the booking lock this is settled: every Fill of a booking is made holding it.
+    """
+    holder = Fill.objects.filter(seat=OuterRef("pk"), candidate_time=time).values("musician_id")[:1]
+    return dict(booking.seats.annotate(holder=Subquery(holder)).values_list("pk", "holder"))
 
 
 def _decline(booking: Booking, offer: Offer, now: dt.datetime) -> Outcome:
@@ -147,7 +172,7 @@ def seat_move_on(*, booking: Booking, offer: Offer, now: dt.datetime) -> None:
 def offer_undeliverable(*, offer_id: int, now: dt.datetime) -> None:
     """The offer's text never arrived: it counts as a NO, and its seat moves on now, not in an hour."""
     with transaction.atomic():
-        booking, offer = _locked(offer_id)
+        booking, offer = _locked(pk=offer_id)
         if offer.status != Offer.Status.OPEN:
             return
         _settle(offer, Offer.Status.UNDELIVERABLE, now)
@@ -160,7 +185,7 @@ def musician_offers_decline(*, musician_id: int, now: dt.datetime) -> int:
     declined = 0
     for offer_id in list(offer_ids):
         with transaction.atomic():
-            booking, offer = _locked(offer_id)
+            booking, offer = _locked(pk=offer_id)
             if offer.status != Offer.Status.OPEN:
                 continue
             _settle(offer, Offer.Status.DECLINED, now)

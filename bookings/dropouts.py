@@ -3,7 +3,7 @@
 The seat reopens at the same time and the rest of the band stays booked. The booking
 goes back to `offering` at the same current time, with the other fills kept and
 `reopened_at` set, so the answers and the sweep work unchanged; when the seat is
-filled again `booking_confirm` sees `reopened_at` and only tells the newcomer, the
+filled again the confirmation's follow-up sees `reopened_at` and only tells the newcomer, the
 band (who plays now) and Dane (bookings.lineup). Standby first: a musician on standby
 for the seat at that time already said YES, so they are booked at once (if still free)
 and texted; otherwise the next musicians in the order are offered the seat. Nobody

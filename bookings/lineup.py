@@ -22,7 +22,7 @@ from .texts import board_link, confirmation_text
 
 
 def lineup_restored(*, booking: Booking, time: CandidateTime, now: dt.datetime) -> None:
-    """Caller (bookings.confirmation.booking_confirm) holds the lock and has set the booking confirmed."""
+    """Caller (the confirmation's follow-up, bookings.confirmation) holds the lock; the booking is confirmed."""
     Booking.objects.filter(pk=booking.pk).update(reopened_at=None)
     booking.reopened_at = None
     fills = _fills(time)

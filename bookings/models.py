@@ -52,8 +52,16 @@ class BookingQuerySet(models.QuerySet["Booking"]):
         Every change to a booking (an answer, the sweep, the manager, a cancel)
         takes this lock first, so changes to one booking happen one at a time.
         """
+        return self._for_update().get(pk=pk)
+
+    def locked_for_offer(self, **offer: object) -> "Booking":
+        """The booking of the offer matching `offer` (pk=… or token=…), locked as `locked` does,
+        found in the same query (an answer's first step)."""
+        return self._for_update().get(**{f"offers__{field}": value for field, value in offer.items()})
+
+    def _for_update(self) -> "BookingQuerySet":
         related = self.select_related("studio__fill_policy", "current_time")
-        return related.select_for_update(of=("self",)).get(pk=pk)
+        return related.select_for_update(of=("self",))
 
 
 class Booking(models.Model):
@@ -111,6 +119,19 @@ class Booking(models.Model):
     calendar_sync_queued_at = models.DateTimeField(
         null=True, blank=True, help_text="When the calendar write was last queued; the relay queues it again later."
     )
+    confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its last seat was filled (set again when a drop-out is filled)."
+    )
+    confirmation_sent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the confirmation's follow-up ran (texts, voided offers, client email, calendars); "
+        "empty while a worker still has it to do.",
+    )
+    confirmation_failures = models.PositiveSmallIntegerField(
+        default=0, help_text="Confirmation follow-ups that raised."
+    )
+    confirmation_error = models.TextField(blank=True, help_text="The last error the confirmation's follow-up raised.")
     escalation_paused = models.BooleanField(default=False, help_text="The sweep leaves this booking alone.")
     reopened_at = models.DateTimeField(
         null=True,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.timefmt import format_session
 
-from .answers import Answer, offer_answer
+from .answers import Answer, offer_answer_by_token
 from .models import Booking, Offer
 from .offers import offer_standing
 from .policy import policy_for
@@ -72,10 +72,12 @@ def offer_page(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def offer_answer_page(request: HttpRequest, token: str, answer: str) -> HttpResponse:
+    if request.method == "POST":
+        result = offer_answer_by_token(token=token, answer=Answer(answer)) if TOKEN.fullmatch(token) else None
+        if result is None:
+            return _not_found(request)
+        return _page(request, "offers/answered.html", result.offer, outcome=result.outcome)
     offer = _offer(token)
     if offer is None:
         return _not_found(request)
-    if request.method == "POST":
-        result = offer_answer(offer_id=offer.pk, answer=Answer(answer))
-        return _page(request, "offers/answered.html", result.offer, outcome=result.outcome)
     return _shown(request, offer, answer=answer)

@@ -5,6 +5,7 @@ from celery import shared_task
 from . import (
     calendar_sync,
     cancellation,
+    confirmation,
     engine,
     escalation,
     musician_tasks,  # noqa: F401 (its tasks load with these: Celery's autodiscovery finds `tasks` only)
@@ -14,6 +15,12 @@ from . import (
 @shared_task(acks_late=True)
 def start_booking(booking_id: int) -> None:
     engine.booking_start(booking_id=booking_id)
+
+
+@shared_task(acks_late=True)
+def send_booking_confirmation(booking_id: int) -> bool:
+    """A confirmed booking's texts, voided offers, client email and calendars; once, however often delivered."""
+    return confirmation.booking_confirmation_send(booking_id=booking_id)
 
 
 @shared_task(acks_late=True)

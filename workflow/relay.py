@@ -2,8 +2,9 @@
 worker died mid-task, is queued again. Beat runs it every minute.
 
 Each task it queues is safe to run twice (sends claim their text, planning runs
-once per booking, calendar writes use stable event ids), so queueing something
-that is in fact still in the broker costs nothing but a skipped run.
+once per booking, a confirmation's follow-up is claimed by its booking, calendar
+writes use stable event ids), so queueing something that is in fact still in the
+broker costs nothing but a skipped run.
 """
 
 import datetime as dt
@@ -16,7 +17,7 @@ from django.utils import timezone
 from bookings.failures import inbound_email_read_failed
 from bookings.intake import inbound_email_process
 from bookings.models import Booking, InboundEmail
-from bookings.tasks import start_booking, sync_booking_calendars
+from bookings.tasks import send_booking_confirmation, start_booking, sync_booking_calendars
 from core.queueing import queue_now
 from messaging.models import Message
 from messaging.tasks import send_message
@@ -28,6 +29,7 @@ class Relayed:
     bookings_to_plan: int
     calendars_to_sync: int
     emails_read: int = 0
+    confirmations: int = 0
 
 
 def relay_stranded_work(*, now: dt.datetime | None = None) -> Relayed:
@@ -44,11 +46,20 @@ def relay_stranded_work(*, now: dt.datetime | None = None) -> Relayed:
         calendar_sync=Booking.CalendarSync.PENDING,
         calendar_sync_queued_at__lt=quiet_since,
     )
+    # Confirmed, but the follow-up never ran (the broker was down at the commit, or it kept raising:
+    # each failure is counted on the booking, and after WORK_MAX_FAILURES the manager has been told).
+    unconfirmed = Booking.objects.filter(
+        status=Booking.Status.CONFIRMED,
+        confirmation_sent_at__isnull=True,
+        confirmed_at__lt=quiet_since,
+        confirmation_failures__lt=settings.WORK_MAX_FAILURES,
+    )
     return Relayed(
         texts=_queue(send_message, texts),
         bookings_to_plan=_queue(start_booking, unplanned),
         calendars_to_sync=_queue(sync_booking_calendars, unsynced),
         emails_read=_read_stored_emails(quiet_since),
+        confirmations=_queue(send_booking_confirmation, unconfirmed),
     )
 
 

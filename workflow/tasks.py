@@ -14,4 +14,5 @@ def relay_stranded_work() -> dict[str, int]:
         "plan": relayed.bookings_to_plan,
         "calendars": relayed.calendars_to_sync,
         "emails": relayed.emails_read,
+        "confirmations": relayed.confirmations,
     }

@@ -54,3 +54,17 @@ def text_about(booking: Booking, **fields) -> Message:
     message = Message.objects.create(**fields)
     BookingText.objects.create(booking=booking, message=message)
     return message
+
+
+def confirmations_follow_up(now: dt.datetime | None = None) -> int:
+    """Run what the worker runs once a confirming answer commits, for every booking still
+    waiting for it (texts to the band and the manager, other offers voided, last-booked
+    dates, the client's email, calendars pending); how many ran.
+
+    A test without a worker calls this where the worker would have run the task
+    (`bookings.tasks.send_booking_confirmation`): on_commit never fires in a test's transaction.
+    """
+    from bookings.confirmation import booking_confirmation_send
+
+    waiting = Booking.objects.filter(status=Booking.Status.CONFIRMED, confirmation_sent_at=None).order_by("pk")
+    return sum(booking_confirmation_send(booking_id=pk, now=now) for pk in list(waiting.values_list("pk", flat=True)))

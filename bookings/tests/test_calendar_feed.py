@@ -10,7 +10,7 @@ from bookings.answers import Answer, offer_answer
 from bookings.calendar_sync import booking_calendar_sync
 from bookings.engine import booking_start
 from bookings.models import Offer
-from bookings.tests.factories import local, make_booking
+from bookings.tests.factories import confirmations_follow_up, local, make_booking
 from musicians.tests.factories import MusicianFactory
 from scheduling.ics import FeedOwner, feed_token
 
@@ -24,6 +24,7 @@ def confirmed():
         booking = make_booking(seats=["drums"], windows=[(local(2026, 12, 5, 14), local(2026, 12, 5, 17))])
         booking_start(booking_id=booking.pk)
         offer_answer(offer_id=Offer.objects.get().pk, answer=Answer.YES)
+        confirmations_follow_up()
         booking_calendar_sync(booking_id=booking.pk)
     return booking, drew
 

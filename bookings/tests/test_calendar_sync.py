@@ -10,7 +10,7 @@ from bookings.answers import Answer, offer_answer
 from bookings.calendar_sync import booking_calendar_sync
 from bookings.engine import booking_start
 from bookings.models import Booking, Offer
-from bookings.tests.factories import SAT_2PM, make_booking
+from bookings.tests.factories import SAT_2PM, confirmations_follow_up, make_booking
 from messaging.models import Message
 from musicians.tests.factories import MusicianFactory
 from scheduling import calendars
@@ -44,6 +44,7 @@ def confirmed(google) -> Booking:
     google(free_busy(["studio@example.com"]), free_busy(["drew@example.com"]))
     booking_start(booking_id=booking.pk)
     offer_answer(offer_id=Offer.objects.get().pk, answer=Answer.YES)
+    confirmations_follow_up()  # the worker's part: it marks the calendars pending
     booking.refresh_from_db()
     return booking
 

@@ -8,7 +8,7 @@ from bookings.calendar_sync import booking_calendar_sync
 from bookings.cancellation import booking_calendars_clear, booking_cancel
 from bookings.engine import booking_start
 from bookings.models import Booking, Offer
-from bookings.tests.factories import SAT_2PM, make_booking
+from bookings.tests.factories import SAT_2PM, confirmations_follow_up, make_booking
 from messaging.models import Message
 from musicians.tests.factories import MusicianFactory
 from scheduling.models import CalendarEvent
@@ -41,6 +41,7 @@ def test_cancelling_while_offering_voids_the_offers_with_a_courtesy_text(booking
 def test_cancelling_a_confirmed_booking_tells_the_band_and_clears_the_calendars(booking):
     for offer in Offer.objects.all():
         offer_answer(offer_id=offer.pk, answer=Answer.YES)
+    confirmations_follow_up()
     booking_calendar_sync(booking_id=booking.pk)
     assert CalendarEvent.objects.filter(status="confirmed").count() == 3
 

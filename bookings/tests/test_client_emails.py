@@ -12,7 +12,7 @@ from bookings.cancellation import booking_cancel
 from bookings.client_emails import client_email_send, client_emails_relay
 from bookings.engine import booking_start
 from bookings.models import Booking, ClientEmail, Offer
-from bookings.tests.factories import NOW, SAT_2PM, make_booking
+from bookings.tests.factories import NOW, SAT_2PM, confirmations_follow_up, make_booking
 from musicians.tests.factories import MusicianFactory
 from scheduling.tests.factories import StudioFactory
 
@@ -38,6 +38,7 @@ def booked(studio, *, zone: str = "America/Los_Angeles") -> Booking:
     booking_start(booking_id=booking.pk)
     for musician in (drummer, bassist):
         offer_answer(offer_id=Offer.objects.get(booking=booking, musician=musician).pk, answer=Answer.YES)
+    confirmations_follow_up()  # the worker's part of the confirmation writes the email
     booking.refresh_from_db()
     return booking
 

@@ -13,7 +13,7 @@ from bookings.engine import booking_start
 from bookings.escalation import booking_escalate
 from bookings.models import Booking, BookingEvent, ClientEmail, Fill, FillPolicy, Offer
 from bookings.policy import fill_policy_set
-from bookings.tests.factories import NOW, SAT_2PM, make_booking
+from bookings.tests.factories import NOW, SAT_2PM, confirmations_follow_up, make_booking
 from messaging.models import Message
 from messaging.replies import inbound_text_receive
 from musicians.models import Musician
@@ -65,6 +65,7 @@ def confirmed(paced, band, *, standby: bool = True) -> Booking:
     if standby:
         yes(booking, band["Dana"])
     yes(booking, band["Bo"])
+    assert confirmations_follow_up() == 1
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED
     return booking
@@ -89,6 +90,8 @@ def test_it_books_the_standby_musician_at_once_and_tells_the_band_once(
 
     with django_capture_on_commit_callbacks(execute=False):
         result = fill_drop_out(booking_id=booking.pk, musician_id=band["Drew"].pk)
+    assert Booking.objects.get(pk=booking.pk).status == Booking.Status.CONFIRMED  # booked again at once
+    assert confirmations_follow_up() == 1  # the worker's part: who plays now
 
     booking.refresh_from_db()
     assert result.standby == band["Dana"]
@@ -119,6 +122,7 @@ def test_without_standby_it_offers_the_next_and_confirms_again_when_whole(clock,
     assert texts(band["Bo"])[before_bo:] == []  # the band hears only when it is whole again
 
     yes(booking, band["Dot"])
+    assert confirmations_follow_up() == 1
 
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED
@@ -182,3 +186,20 @@ def test_cancelling_while_a_seat_is_reopened_tells_the_rest_of_the_band(clock, p
     booking_cancel(booking_id=booking.pk, actor="dane")
 
     assert "is cancelled" in texts(band["Bo"])[-1]
+
+
+def test_a_drop_out_before_the_confirmation_went_out_confirms_the_whole_band_once_refilled(clock, paced, band):
+    booking = make_booking(seats=["drums", "electric-bass"], windows=[SAT_2PM], studio=paced.studio)
+    Booking.objects.filter(pk=booking.pk).update(client_email="jane@example.com")
+    booking_start(booking_id=booking.pk)
+    yes(booking, band["Drew"])
+    yes(booking, band["Bo"])  # confirmed; its follow-up not run yet
+
+    fill_drop_out(booking_id=booking.pk, musician_id=band["Drew"].pk)
+    assert confirmations_follow_up() == 0  # reopened: nothing to confirm now
+    yes(booking, band["Dot"])
+    assert confirmations_follow_up() == 1
+
+    assert texts(band["Drew"], "confirmation") == []
+    assert len(texts(band["Bo"], "confirmation")) == 1 and len(texts(band["Dot"], "confirmation")) == 1
+    assert ClientEmail.objects.filter(booking=booking, kind=ClientEmail.Kind.CONFIRMED).count() == 1

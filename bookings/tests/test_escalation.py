@@ -13,7 +13,7 @@ from bookings.answers import Answer, offer_answer
 from bookings.engine import booking_start
 from bookings.escalation import booking_escalate, bookings_due, sweep_due_offers
 from bookings.models import Booking, Offer
-from bookings.tests.factories import NOW, SAT_2PM, SUN_2PM, make_booking
+from bookings.tests.factories import NOW, SAT_2PM, SUN_2PM, confirmations_follow_up, make_booking
 from messaging.models import Message
 from musicians.tests.factories import MusicianFactory
 
@@ -74,6 +74,7 @@ def test_a_late_yes_to_an_earlier_offer_still_wins_the_seat(clock, drummers):
     booking_escalate(booking_id=booking.pk)
 
     offer_answer(offer_id=Offer.objects.get(musician=drummers[0]).pk, answer=Answer.YES)
+    confirmations_follow_up()
 
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED

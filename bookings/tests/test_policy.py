@@ -13,7 +13,7 @@ from bookings.engine import booking_start
 from bookings.escalation import booking_escalate, bookings_due
 from bookings.models import Booking, Fill, FillPolicy, Offer
 from bookings.policy import fill_policy_set, policy_for
-from bookings.tests.factories import NOW, SAT_2PM, local, make_booking
+from bookings.tests.factories import NOW, SAT_2PM, confirmations_follow_up, local, make_booking
 from messaging.models import Message
 from musicians.tests.factories import MusicianFactory
 from scheduling.tests.factories import StudioFactory
@@ -89,6 +89,7 @@ def test_the_first_yes_wins_and_the_rest_of_the_wave_hears_at_once(clock, paced)
     booking = started(paced)
 
     assert offer_answer(offer_id=Offer.objects.get(musician=second).pk, answer=Answer.YES).outcome == Outcome.ACCEPTED
+    assert confirmations_follow_up() == 1  # the only seat: the worker's follow-up voids every open offer
 
     assert Offer.objects.get(musician=first).status == Offer.Status.VOIDED
     [courtesy] = texts_to(first, "notice")

@@ -162,6 +162,37 @@ def test_the_relay_leaves_a_maybe_sent_text_alone_while_its_receipt_may_still_co
     assert relay_stranded_work().texts == 1  # no receipt came: tried again
 
 
+def one_seat_confirmed():
+    """A one-seat booking whose YES was pressed: in a test transaction on_commit never fires, so its
+    follow-up was never queued, exactly what a broker outage at the commit leaves behind."""
+    from bookings.answers import Answer, offer_answer
+    from bookings.engine import booking_start
+    from bookings.models import Offer
+    from bookings.tests.factories import SAT_2PM, make_booking
+    from musicians.tests.factories import MusicianFactory
+
+    MusicianFactory(name="Drew", plays=["drums"], time_zone="America/Chicago")
+    booking = make_booking(seats=["drums"], windows=[SAT_2PM])
+    booking_start(booking_id=booking.pk)
+    offer_answer(offer_id=Offer.objects.get(booking=booking).pk, answer=Answer.YES)
+    assert Booking.objects.get(pk=booking.pk).status == Booking.Status.CONFIRMED
+    return booking
+
+
+def test_a_confirmation_whose_follow_up_was_never_queued_is_queued_by_the_relay(clock):
+    from bookings.confirmation import booking_confirmation_send
+
+    booking = one_seat_confirmed()
+
+    clock.shift(dt.timedelta(minutes=1))
+    assert relay_stranded_work().confirmations == 0  # not yet: the task may still be in flight
+    clock.shift(dt.timedelta(minutes=2))
+    assert relay_stranded_work().confirmations == 1
+    assert booking_confirmation_send(booking_id=booking.pk) is True  # what the relayed task runs
+    assert relay_stranded_work().confirmations == 0  # done: never again
+    assert Message.objects.filter(purpose="confirmation").count() == 2  # Drew and Dane
+
+
 # --- work that keeps raising ------------------------------------------------------------------
 
 
@@ -221,3 +252,28 @@ def test_an_email_whose_reading_always_raises_does_not_block_the_others_and_is_s
     assert relay_stranded_work().emails_read == 0  # set aside: not tried again
     [alert] = Message.objects.filter(purpose="alert")
     assert f"order email #{poisoned.pk}" in alert.body
+
+
+def test_a_confirmation_follow_up_that_keeps_raising_is_counted_and_dane_is_told_once(clock, settings):
+    from zoneinfo import ZoneInfoNotFoundError
+
+    from bookings.confirmation import booking_confirmation_send
+    from musicians.models import Musician
+
+    booking = one_seat_confirmed()
+    Musician.objects.filter(name="Drew").update(time_zone="Nowhere/Atlantis")  # a row no form would let in
+
+    for attempt in range(1, 4):
+        clock.shift(dt.timedelta(minutes=3))
+        assert relay_stranded_work().confirmations == 1
+        with pytest.raises(ZoneInfoNotFoundError):
+            booking_confirmation_send(booking_id=booking.pk)
+        booking.refresh_from_db()
+        assert booking.confirmation_failures == attempt and "ZoneInfoNotFoundError" in booking.confirmation_error
+    clock.shift(dt.timedelta(minutes=3))
+    assert relay_stranded_work().confirmations == 0  # set aside after WORK_MAX_FAILURES
+
+    assert booking.status == Booking.Status.CONFIRMED and booking.confirmation_sent_at is None
+    assert not Message.objects.filter(purpose="confirmation").exists()  # each try rolled back whole
+    [alert] = Message.objects.filter(purpose="alert")
+    assert "confirmation texts failed 3 times" in alert.body
