@@ -52,16 +52,32 @@ class BookingQuerySet(models.QuerySet["Booking"]):
         Every change to a booking (an answer, the sweep, the manager, a cancel)
         takes this lock first, so changes to one booking happen one at a time.
         """
-        return self._for_update().get(pk=pk)
+        return _time_checked(self._for_update().get(pk=pk))
 
     def locked_for_offer(self, **offer: object) -> "Booking":
         """The booking of the offer matching `offer` (pk=… or token=…), locked as `locked` does,
         found in the same query (an answer's first step)."""
-        return self._for_update().get(**{f"offers__{field}": value for field, value in offer.items()})
+        return _time_checked(self._for_update().get(**{f"offers__{field}": value for field, value in offer.items()}))
 
     def _for_update(self) -> "BookingQuerySet":
         related = self.select_related("studio__fill_policy", "current_time")
         return related.select_for_update(of=("self",))
+
+
+def _time_checked(booking: "Booking") -> "Booking":
+    """The current time read again if the lock's join brought a stale one.
+
+    A caller that waited for the lock gets the booking row as its holder committed it,
+    but PostgreSQL does not re-read the joined current time: if the holder moved the
+    booking to another time, the join is empty (or old). Now that we hold the lock a
+    plain read is current; it costs a query only after such a race.
+    """
+    joined = booking.current_time.pk if booking.current_time is not None else None
+    if joined != booking.current_time_id:
+        booking.current_time = (
+            CandidateTime.objects.get(pk=booking.current_time_id) if booking.current_time_id is not None else None
+        )
+    return booking
 
 
 class Booking(models.Model):
