@@ -11,10 +11,10 @@ from messaging.models import Message
 from musicians.models import Musician
 from scheduling.availability import Player, unavailable_reason
 from scheduling.intervals import Interval
-from scheduling.plan import days_since
+from scheduling.plan import SeatNeed, days_since
 
 from .models import Booking, BookingEvent, BookingText, CandidateTime, Fill, Offer, Seat
-from .planning import booking_roster, seat_needs
+from .planning import booking_roster
 from .policy import policy_for
 
 BOARD_SIZE = 200
@@ -145,6 +145,8 @@ class BookingView:
     booking: Booking
     times: list[CandidateTime]
     seats: list[SeatView]
+    lineup: list[Fill]  # who holds each seat at the current time, by instrument (none once cancelled)
+    assignable: list[tuple[int, str]]  # (id, name) of the textable musicians who play one of its seats
     messages: list[TextRow]  # the latest HISTORY_SHOWN texts, oldest first (every text when `whole_history`)
     text_count: int
     timeline: list[TimelineEntry]  # likewise
@@ -179,15 +181,20 @@ def booking_view(*, booking_id: int, now: dt.datetime, whole_history: bool = Fal
     here = list(  # the offers at the current time: the ranking's answers and the next step
         Offer.objects.filter(booking=booking, candidate_time_id=booking.current_time_id)
         .select_related("musician")
+        .only(*OFFER_HERE_COLUMNS)
         .order_by("created_at", "pk")
     )
     counts = dict.fromkeys(["offer_texts", "other_texts", "events", "answers"], 0)
     counts.update((what, n) for what, _, n in _history_counts(booking.pk))
-    messages = _latest_texts(booking, limit)
+    times = list(booking.candidate_times.order_by("rank"))
+    seats, lineup, roster = _seats(booking, here, now)
+    messages = _latest_texts(booking, limit, seats={view.seat.pk: view.seat for view in seats}, times=times)
     return BookingView(
         booking=booking,
-        times=list(booking.candidate_times.order_by("rank")),
-        seats=_seats(booking, here, now),
+        times=times,
+        seats=seats,
+        lineup=[] if booking.status == Booking.Status.CANCELLED else lineup,
+        assignable=sorted(((p.id, p.name) for p in roster), key=lambda player: (player[1], player[0])),
         messages=messages,
         text_count=counts["offer_texts"] + counts["other_texts"],
         timeline=_latest_timeline(booking, messages, limit),
@@ -210,16 +217,40 @@ def _history_counts(booking_id: int) -> list[tuple[str, int, int]]:
     return list(first.union(*rest, all=True))
 
 
-def _latest_texts(booking: Booking, limit: int | None) -> list[TextRow]:
-    """The booking's latest `limit` texts (all for None), oldest first, each with the offer it carried."""
+# What the page reads of an offer at the current time (the ranking, the next step) and of a text
+# (the texts table, the timeline): not the wide rows, the musician's notes and the text's body.
+OFFER_HERE_COLUMNS = (
+    "seat_id", "musician_id", "status", "created_at", "message_id", "sends_at", "nudge_at", "nudged_at",
+    "musician__name",
+)  # fmt: skip
+TEXT_COLUMNS = ("created_at", "purpose", "to_phone", "status", "error", "musician__name")
+
+
+def _latest_texts(
+    booking: Booking, limit: int | None, *, seats: dict[int, Seat], times: list[CandidateTime]
+) -> list[TextRow]:
+    """The booking's latest `limit` texts (all for None), oldest first, each with the offer it carried.
+
+    `seats` and `times` are the booking's, already read: each offer takes its own from them.
+    """
     offers = (
         Offer.objects.filter(booking=booking, message__isnull=False)
-        .select_related("message__musician", "musician", "seat__instrument", "candidate_time")
+        .select_related("message__musician")
+        .only("seat_id", "candidate_time_id", "status", "answered_at", *(f"message__{c}" for c in TEXT_COLUMNS))
         .order_by("-message__created_at", "-message_id")
     )
-    rows = [TextRow(offer.message, offer) for offer in offers[:limit] if offer.message is not None]
-    others = Message.objects.filter(booking_text__booking=booking).select_related("musician")
-    rows += [TextRow(message) for message in others.order_by("-created_at", "-pk")[:limit]]
+    by_pk = {time.pk: time for time in times}
+    rows = []
+    for offer in offers[:limit]:
+        offer.seat, offer.candidate_time = seats[offer.seat_id], by_pk[offer.candidate_time_id]
+        rows.append(TextRow(cast(Message, offer.message), offer))  # texts only
+    others = (  # newest first off the (booking, texted_at) index, however long the history
+        BookingText.objects.filter(booking=booking)
+        .select_related("message__musician")
+        .only("message_id", *(f"message__{column}" for column in TEXT_COLUMNS))
+        .order_by("-texted_at", "-message_id")
+    )
+    rows += [TextRow(text.message) for text in others[:limit]]
     rows.sort(key=lambda row: (row.message.created_at, row.message.pk))
     return rows[-limit:] if limit else rows
 
@@ -234,6 +265,7 @@ def _latest_timeline(booking: Booking, texts: list[TextRow], limit: int | None) 
     answers = (
         Offer.objects.filter(booking=booking, answered_at__isnull=False)
         .select_related("musician")
+        .only("answered_at", "status", "musician__name")
         .order_by("-answered_at", "-pk")[:limit]
     )
     keyed = [((e.at, 0, e.pk), TimelineEntry(e.at, e.summary, e.actor, e.kind)) for e in events]
@@ -250,22 +282,28 @@ def _latest_timeline(booking: Booking, texts: list[TextRow], limit: int | None) 
     return entries[-limit:] if limit else entries
 
 
-def _seats(booking: Booking, here: list[Offer], now: dt.datetime) -> list[SeatView]:
-    """Each seat: who fills it, and its musicians ranked with their answers (`here`: the offers at the current time)."""
+def _seats(booking: Booking, here: list[Offer], now: dt.datetime) -> tuple[list[SeatView], list[Fill], list[Player]]:
+    """Each seat: who fills it, and its musicians ranked with their answers (`here`: the offers at the current time);
+    with the fills at the current time (the line-up, by instrument) and the textable players of its instruments."""
     time = booking.current_time
     seats = list(Seat.objects.filter(booking=booking).select_related("instrument"))
     views = {seat.pk: SeatView(seat) for seat in seats}
     if time is None:
-        return list(views.values())
+        return list(views.values()), [], []
     booked: dict[int, int] = {}
-    for fill in Fill.objects.filter(candidate_time=time).select_related("musician"):
+    fills = list(Fill.objects.filter(candidate_time=time).select_related("musician").only(
+        "seat_id", "candidate_time_id", "musician__name"
+    ))  # fmt: skip
+    for fill in fills:
+        fill.seat = views[fill.seat_id].seat  # the seats read above, not read again
         views[fill.seat_id].filled_by = fill.musician.name
         booked[fill.musician_id] = fill.seat_id
     # Once booked, the ranking is shown as it stood when the seats were offered: days since
     # each musician's last booking then (the band's own session is not a "busy" to them).
     as_of = min((o.created_at for o in here), default=now) if booking.status == Booking.Status.CONFIRMED else now
     session = Interval(time.starts_at, time.ends_at)
-    roster = booking_roster(booking=booking, seats=seat_needs(booking), span=session, now=as_of)
+    needs = [SeatNeed(seat.pk, seat.instrument_id) for seat in seats]
+    roster = booking_roster(booking=booking, seats=needs, span=session, now=as_of)
     asked = {(o.seat_id, o.musician_id): o.get_status_display() for o in here}
     for seat in seats:
         players = [p for p in roster.ranked if seat.instrument_id in p.instrument_ids]
@@ -276,7 +314,8 @@ def _seats(booking: Booking, here: list[Offer], now: dt.datetime) -> list[SeatVi
             for p in players
         ]
     _add_left_out(views, seats)
-    return list(views.values())
+    lineup = sorted(fills, key=lambda fill: (fill.seat.instrument.name, fill.seat.number))
+    return list(views.values()), lineup, roster.ranked
 
 
 def _candidate(

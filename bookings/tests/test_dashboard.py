@@ -224,9 +224,12 @@ def test_the_pages_cost_a_pinned_number_of_queries(admin_client, band):
 
     # the session, the user, the bookings shown, their counts (one UNION ALL of grouped counts)
     assert board_queries(admin_client) == 4
-    # 20 (the offers at the current time; the latest texts of each kind, events and answers, and one query
-    # counting each: the page shows the latest 50), and the line-up, replies and client emails (musician_board)
-    assert booking_page_queries(admin_client, booking) == 24
+    # the session, the user, 16 for the booking (itself, its times, seats, the fills at the current time (also
+    # the line-up), the offers there, the latest texts of each kind, events and answers and one query counting
+    # each: the page shows the latest 50; the roster's six: holds, players, weekly hours, blackouts, busy, left
+    # out), then replies and client emails (musician_board). Was 24: the booking read twice, its seats twice,
+    # the line-up's fills again and every active musician for "Assign by hand" (now the roster's players).
+    assert booking_page_queries(admin_client, booking) == 20
 
 
 def test_an_unreadable_email_page_offers_to_read_it_again(admin_client):
