@@ -3,10 +3,12 @@
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import cast
+from zoneinfo import ZoneInfo
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.utils.text import Truncator
 
-from core.timefmt import format_clock, format_moment
+from core.timefmt import format_clock, format_moment, format_stamp
 from messaging.models import Message
 from musicians.models import Musician
 from scheduling.availability import Player, unavailable_reason
@@ -114,6 +116,17 @@ class Candidate:
     offer_status: str = ""
     booked_here: bool = False  # holds this seat
 
+    @property
+    def standing(self) -> str:
+        """Why they stand where they do, in words: "booked for this session", "left out: …", "3 days since …"."""
+        if self.booked_here:
+            return "booked for this session"
+        if self.reason:
+            return f"left out: {self.reason}"
+        if self.days is None:
+            return "never booked"
+        return f"{self.days} day{'' if self.days == 1 else 's'} since last booking"
+
 
 @dataclass
 class SeatView:
@@ -128,12 +141,45 @@ class TimelineEntry:
     what: str
     who: str = ""
     kind: str = ""
+    when: str = ""  # `at` as the page prints it, on the studio's clock (set for the entries shown)
 
 
 @dataclass
 class TextRow:
+    """One text of the booking (with the offer it carried), and its line of the texts table as printed:
+    worked out here once, not by template filters on every line of every refresh."""
+
     message: Message
-    offer: Offer | None = None
+    offer: Offer | None
+    when: str
+    purpose: str
+    to: str
+    delivery: str  # its delivery status, or for a failed text the error, cut to 60 characters
+    answer: str = ""  # " · <the offer's status>" for an offer
+    seat: str = ""
+    option: str = ""
+    answered: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.message.status == Message.Status.FAILED
+
+    @property
+    def resendable(self) -> bool:
+        return self.failed and self.message.purpose != Message.Purpose.OFFER
+
+
+def _text_row(message: Message, offer: Offer | None, zone: ZoneInfo) -> TextRow:
+    failed = message.status == Message.Status.FAILED
+    row = TextRow(
+        message, offer, format_stamp(message.created_at, zone), message.get_purpose_display(),
+        message.musician.name if message.musician else message.to_phone,
+        Truncator(message.error).chars(60) if failed else message.get_status_display(),
+    )  # fmt: skip
+    if offer is not None:
+        row.answer, row.seat, row.option = f" · {offer.get_status_display()}", str(offer.seat), str(offer.option)
+        row.answered = format_stamp(offer.answered_at, zone) if offer.answered_at else ""
+    return row
 
 
 # The latest texts and timeline entries a booking page shows unless asked for the whole history.
@@ -240,17 +286,18 @@ def _latest_texts(
         .order_by("-message__created_at", "-message_id")
     )
     by_pk = {time.pk: time for time in times}
+    zone = booking.studio.zone
     rows = []
     for offer in offers[:limit]:
         offer.seat, offer.candidate_time = seats[offer.seat_id], by_pk[offer.candidate_time_id]
-        rows.append(TextRow(cast(Message, offer.message), offer))  # texts only
+        rows.append(_text_row(cast(Message, offer.message), offer, zone))  # texts only
     others = (  # newest first off the (booking, texted_at) index, however long the history
         BookingText.objects.filter(booking=booking)
         .select_related("message__musician")
         .only("message_id", *(f"message__{column}" for column in TEXT_COLUMNS))
         .order_by("-texted_at", "-message_id")
     )
-    rows += [TextRow(text.message) for text in others[:limit]]
+    rows += [_text_row(text.message, None, zone) for text in others[:limit]]
     rows.sort(key=lambda row: (row.message.created_at, row.message.pk))
     return rows[-limit:] if limit else rows
 
@@ -261,25 +308,32 @@ def _latest_timeline(booking: Booking, texts: list[TextRow], limit: int | None) 
     `texts` are already the latest `limit` texts; the entries shown can only come from the
     latest `limit` of each kind.
     """
-    events = BookingEvent.objects.filter(booking=booking).order_by("-at", "-pk")[:limit]
-    answers = (
-        Offer.objects.filter(booking=booking, answered_at__isnull=False)
-        .select_related("musician")
-        .only("answered_at", "status", "musician__name")
-        .order_by("-answered_at", "-pk")[:limit]
+    events = (
+        BookingEvent.objects.filter(booking=booking)
+        .order_by("-at", "-pk")
+        .values_list("at", Value(0), "pk", "summary", "actor", "kind")[:limit]
     )
-    keyed = [((e.at, 0, e.pk), TimelineEntry(e.at, e.summary, e.actor, e.kind)) for e in events]
-    for m in (row.message for row in texts):
-        who = m.musician.name if m.musician else m.to_phone
-        entry = TimelineEntry(m.created_at, f"{m.get_purpose_display()} texted", who, "text")
-        keyed.append(((m.created_at, 1, m.pk), entry))
-    for offer in answers:
-        at = cast(dt.datetime, offer.answered_at)  # answered ones only
-        entry = TimelineEntry(at, f"Answered: {offer.get_status_display()}", offer.musician.name, "answer")
-        keyed.append(((at, 2, offer.pk), entry))
+    answers = (  # one statement with the events: (at, 2, pk, status, who, "answer")
+        Offer.objects.filter(booking=booking, answered_at__isnull=False)
+        .order_by("-answered_at", "-pk")
+        .values_list("answered_at", Value(2), "pk", "status", "musician__name", Value("answer", CharField()))[:limit]
+    )
+    labels = dict(Offer.Status.choices)
+    keyed = [
+        ((at, order, pk), TimelineEntry(at, f"Answered: {labels[what]}" if order else what, who, kind))
+        for at, order, pk, what, who, kind in events.union(answers, all=True)
+    ]
+    for row in texts:
+        keyed.append(((row.message.created_at, 1, row.message.pk), TimelineEntry(
+            row.message.created_at, f"{row.purpose} texted", row.to, "text"
+        )))  # fmt: skip
     keyed.sort(key=lambda pair: pair[0])
     entries = [entry for _, entry in keyed]
-    return entries[-limit:] if limit else entries
+    shown = entries[-limit:] if limit else entries
+    zone = booking.studio.zone
+    for entry in shown:
+        entry.when = format_stamp(entry.at, zone)
+    return shown
 
 
 def _seats(booking: Booking, here: list[Offer], now: dt.datetime) -> tuple[list[SeatView], list[Fill], list[Player]]:
@@ -304,7 +358,8 @@ def _seats(booking: Booking, here: list[Offer], now: dt.datetime) -> tuple[list[
     session = Interval(time.starts_at, time.ends_at)
     needs = [SeatNeed(seat.pk, seat.instrument_id) for seat in seats]
     roster = booking_roster(booking=booking, seats=needs, span=session, now=as_of)
-    asked = {(o.seat_id, o.musician_id): o.get_status_display() for o in here}
+    labels = dict(Offer.Status.choices)  # not get_status_display(): 200 offers, one dict
+    asked = {(o.seat_id, o.musician_id): labels[o.status] for o in here}
     for seat in seats:
         players = [p for p in roster.ranked if seat.instrument_id in p.instrument_ids]
         views[seat.pk].ranked = [
