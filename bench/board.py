@@ -144,7 +144,7 @@ def busy_booking(instrument) -> int:
                 musician=players[n % RANKED])
         for n in range(TEXTS - RANKED)
     )  # fmt: skip
-    BookingText.objects.bulk_create(BookingText(booking=booking, message=m) for m in others)
+    BookingText.objects.bulk_create(BookingText(booking=booking, message=m, texted_at=m.created_at) for m in others)
     BookingEvent.objects.bulk_create(
         BookingEvent(booking=booking, at=now, kind=BookingEvent.Kind.ESCALATED, summary="Asked") for _ in range(20)
     )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.timefmt import format_clock_seconds
-from musicians.models import Instrument, Musician
+from musicians.models import Instrument
 from scheduling.services import studio_get_or_create_default
 
 from . import manager
@@ -69,12 +69,13 @@ def board(request: HttpRequest) -> HttpResponse:
 
 @needs("bookings.view_booking")
 def booking_page(request: HttpRequest, booking_id: int) -> HttpResponse:
-    get_object_or_404(Booking, pk=booking_id)
-    # ?all=1: the whole history of texts and timeline, not the latest few (the live refresh keeps it)
-    view = booking_view(booking_id=booking_id, now=timezone.now(), whole_history=request.GET.get("all") == "1")
+    try:
+        # ?all=1: the whole history of texts and timeline, not the latest few (the live refresh keeps it)
+        view = booking_view(booking_id=booking_id, now=timezone.now(), whole_history=request.GET.get("all") == "1")
+    except Booking.DoesNotExist:
+        raise Http404("No such booking.") from None
     template = "dashboard/_booking_live.html" if request.GET.get("fragment") else "dashboard/booking.html"
-    musicians = Musician.objects.filter(is_active=True, opted_out_at__isnull=True).only("pk", "name")
-    context = _context(request, view=view, musicians=musicians, title=str(view.booking))
+    context = _context(request, view=view, title=str(view.booking))
     return _on_the_studio_clock(render(request, template, context), view.booking.studio.zone)
 
 

@@ -119,7 +119,7 @@ def manager_resend(*, booking_id: int, message_id: int, actor: str, now: dt.date
         again = message_queue(
             purpose=failed.purpose, to_phone=failed.to_phone, body=failed.body, musician=failed.musician
         )
-        BookingText.objects.create(booking=booking, message=again)
+        BookingText.objects.create(booking=booking, message=again, texted_at=again.created_at)
         booking_log(booking, BookingEvent.Kind.RESENT, f"Resent: {failed.body[:80]}", actor=actor, at=now)
     return again
 

@@ -81,7 +81,7 @@ def _remind(fill: Fill, now: dt.datetime) -> int:
             message = message_queue(
                 purpose=Message.Purpose.REMINDER, to_phone=musician.phone, body=body, musician=musician
             )
-            BookingText.objects.create(booking=booking, message=message)
+            BookingText.objects.create(booking=booking, message=message, texted_at=message.created_at)
             SessionReminder.objects.filter(pk=reminder.pk).update(message=message)
     except IntegrityError:
         return 0  # another pass claimed it first

@@ -3,18 +3,20 @@
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import cast
+from zoneinfo import ZoneInfo
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.utils.text import Truncator
 
-from core.timefmt import format_clock, format_moment
+from core.timefmt import format_clock, format_moment, format_stamp
 from messaging.models import Message
 from musicians.models import Musician
 from scheduling.availability import Player, unavailable_reason
 from scheduling.intervals import Interval
-from scheduling.plan import days_since
+from scheduling.plan import SeatNeed, days_since
 
 from .models import Booking, BookingEvent, BookingText, CandidateTime, Fill, Offer, Seat
-from .planning import booking_roster, seat_needs
+from .planning import booking_roster
 from .policy import policy_for
 
 BOARD_SIZE = 200
@@ -114,6 +116,17 @@ class Candidate:
     offer_status: str = ""
     booked_here: bool = False  # holds this seat
 
+    @property
+    def standing(self) -> str:
+        """Why they stand where they do, in words: "booked for this session", "left out: …", "3 days since …"."""
+        if self.booked_here:
+            return "booked for this session"
+        if self.reason:
+            return f"left out: {self.reason}"
+        if self.days is None:
+            return "never booked"
+        return f"{self.days} day{'' if self.days == 1 else 's'} since last booking"
+
 
 @dataclass
 class SeatView:
@@ -128,12 +141,45 @@ class TimelineEntry:
     what: str
     who: str = ""
     kind: str = ""
+    when: str = ""  # `at` as the page prints it, on the studio's clock (set for the entries shown)
 
 
 @dataclass
 class TextRow:
+    """One text of the booking (with the offer it carried), and its line of the texts table as printed:
+    worked out here once, not by template filters on every line of every refresh."""
+
     message: Message
-    offer: Offer | None = None
+    offer: Offer | None
+    when: str
+    purpose: str
+    to: str
+    delivery: str  # its delivery status, or for a failed text the error, cut to 60 characters
+    answer: str = ""  # " · <the offer's status>" for an offer
+    seat: str = ""
+    option: str = ""
+    answered: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.message.status == Message.Status.FAILED
+
+    @property
+    def resendable(self) -> bool:
+        return self.failed and self.message.purpose != Message.Purpose.OFFER
+
+
+def _text_row(message: Message, offer: Offer | None, zone: ZoneInfo) -> TextRow:
+    failed = message.status == Message.Status.FAILED
+    row = TextRow(
+        message, offer, format_stamp(message.created_at, zone), message.get_purpose_display(),
+        message.musician.name if message.musician else message.to_phone,
+        Truncator(message.error).chars(60) if failed else message.get_status_display(),
+    )  # fmt: skip
+    if offer is not None:
+        row.answer, row.seat, row.option = f" · {offer.get_status_display()}", str(offer.seat), str(offer.option)
+        row.answered = format_stamp(offer.answered_at, zone) if offer.answered_at else ""
+    return row
 
 
 # The latest texts and timeline entries a booking page shows unless asked for the whole history.
@@ -145,6 +191,8 @@ class BookingView:
     booking: Booking
     times: list[CandidateTime]
     seats: list[SeatView]
+    lineup: list[Fill]  # who holds each seat at the current time, by instrument (none once cancelled)
+    assignable: list[tuple[int, str]]  # (id, name) of the textable musicians who play one of its seats
     messages: list[TextRow]  # the latest HISTORY_SHOWN texts, oldest first (every text when `whole_history`)
     text_count: int
     timeline: list[TimelineEntry]  # likewise
@@ -179,15 +227,20 @@ def booking_view(*, booking_id: int, now: dt.datetime, whole_history: bool = Fal
     here = list(  # the offers at the current time: the ranking's answers and the next step
         Offer.objects.filter(booking=booking, candidate_time_id=booking.current_time_id)
         .select_related("musician")
+        .only(*OFFER_HERE_COLUMNS)
         .order_by("created_at", "pk")
     )
     counts = dict.fromkeys(["offer_texts", "other_texts", "events", "answers"], 0)
     counts.update((what, n) for what, _, n in _history_counts(booking.pk))
-    messages = _latest_texts(booking, limit)
+    times = list(booking.candidate_times.order_by("rank"))
+    seats, lineup, roster = _seats(booking, here, now)
+    messages = _latest_texts(booking, limit, seats={view.seat.pk: view.seat for view in seats}, times=times)
     return BookingView(
         booking=booking,
-        times=list(booking.candidate_times.order_by("rank")),
-        seats=_seats(booking, here, now),
+        times=times,
+        seats=seats,
+        lineup=[] if booking.status == Booking.Status.CANCELLED else lineup,
+        assignable=sorted(((p.id, p.name) for p in roster), key=lambda player: (player[1], player[0])),
         messages=messages,
         text_count=counts["offer_texts"] + counts["other_texts"],
         timeline=_latest_timeline(booking, messages, limit),
@@ -210,16 +263,41 @@ def _history_counts(booking_id: int) -> list[tuple[str, int, int]]:
     return list(first.union(*rest, all=True))
 
 
-def _latest_texts(booking: Booking, limit: int | None) -> list[TextRow]:
-    """The booking's latest `limit` texts (all for None), oldest first, each with the offer it carried."""
+# What the page reads of an offer at the current time (the ranking, the next step) and of a text
+# (the texts table, the timeline): not the wide rows, the musician's notes and the text's body.
+OFFER_HERE_COLUMNS = (
+    "seat_id", "musician_id", "status", "created_at", "message_id", "sends_at", "nudge_at", "nudged_at",
+    "musician__name",
+)  # fmt: skip
+TEXT_COLUMNS = ("created_at", "purpose", "to_phone", "status", "error", "musician__name")
+
+
+def _latest_texts(
+    booking: Booking, limit: int | None, *, seats: dict[int, Seat], times: list[CandidateTime]
+) -> list[TextRow]:
+    """The booking's latest `limit` texts (all for None), oldest first, each with the offer it carried.
+
+    `seats` and `times` are the booking's, already read: each offer takes its own from them.
+    """
     offers = (
         Offer.objects.filter(booking=booking, message__isnull=False)
-        .select_related("message__musician", "musician", "seat__instrument", "candidate_time")
+        .select_related("message__musician")
+        .only("seat_id", "candidate_time_id", "status", "answered_at", *(f"message__{c}" for c in TEXT_COLUMNS))
         .order_by("-message__created_at", "-message_id")
     )
-    rows = [TextRow(offer.message, offer) for offer in offers[:limit] if offer.message is not None]
-    others = Message.objects.filter(booking_text__booking=booking).select_related("musician")
-    rows += [TextRow(message) for message in others.order_by("-created_at", "-pk")[:limit]]
+    by_pk = {time.pk: time for time in times}
+    zone = booking.studio.zone
+    rows = []
+    for offer in offers[:limit]:
+        offer.seat, offer.candidate_time = seats[offer.seat_id], by_pk[offer.candidate_time_id]
+        rows.append(_text_row(cast(Message, offer.message), offer, zone))  # texts only
+    others = (  # newest first off the (booking, texted_at) index, however long the history
+        BookingText.objects.filter(booking=booking)
+        .select_related("message__musician")
+        .only("message_id", *(f"message__{column}" for column in TEXT_COLUMNS))
+        .order_by("-texted_at", "-message_id")
+    )
+    rows += [_text_row(text.message, None, zone) for text in others[:limit]]
     rows.sort(key=lambda row: (row.message.created_at, row.message.pk))
     return rows[-limit:] if limit else rows
 
@@ -230,43 +308,58 @@ def _latest_timeline(booking: Booking, texts: list[TextRow], limit: int | None) 
     `texts` are already the latest `limit` texts; the entries shown can only come from the
     latest `limit` of each kind.
     """
-    events = BookingEvent.objects.filter(booking=booking).order_by("-at", "-pk")[:limit]
-    answers = (
-        Offer.objects.filter(booking=booking, answered_at__isnull=False)
-        .select_related("musician")
-        .order_by("-answered_at", "-pk")[:limit]
+    events = (
+        BookingEvent.objects.filter(booking=booking)
+        .order_by("-at", "-pk")
+        .values_list("at", Value(0), "pk", "summary", "actor", "kind")[:limit]
     )
-    keyed = [((e.at, 0, e.pk), TimelineEntry(e.at, e.summary, e.actor, e.kind)) for e in events]
-    for m in (row.message for row in texts):
-        who = m.musician.name if m.musician else m.to_phone
-        entry = TimelineEntry(m.created_at, f"{m.get_purpose_display()} texted", who, "text")
-        keyed.append(((m.created_at, 1, m.pk), entry))
-    for offer in answers:
-        at = cast(dt.datetime, offer.answered_at)  # answered ones only
-        entry = TimelineEntry(at, f"Answered: {offer.get_status_display()}", offer.musician.name, "answer")
-        keyed.append(((at, 2, offer.pk), entry))
+    answers = (  # one statement with the events: (at, 2, pk, status, who, "answer")
+        Offer.objects.filter(booking=booking, answered_at__isnull=False)
+        .order_by("-answered_at", "-pk")
+        .values_list("answered_at", Value(2), "pk", "status", "musician__name", Value("answer", CharField()))[:limit]
+    )
+    labels = dict(Offer.Status.choices)
+    keyed = [
+        ((at, order, pk), TimelineEntry(at, f"Answered: {labels[what]}" if order else what, who, kind))
+        for at, order, pk, what, who, kind in events.union(answers, all=True)
+    ]
+    for row in texts:
+        keyed.append(((row.message.created_at, 1, row.message.pk), TimelineEntry(
+            row.message.created_at, f"{row.purpose} texted", row.to, "text"
+        )))  # fmt: skip
     keyed.sort(key=lambda pair: pair[0])
     entries = [entry for _, entry in keyed]
-    return entries[-limit:] if limit else entries
+    shown = entries[-limit:] if limit else entries
+    zone = booking.studio.zone
+    for entry in shown:
+        entry.when = format_stamp(entry.at, zone)
+    return shown
 
 
-def _seats(booking: Booking, here: list[Offer], now: dt.datetime) -> list[SeatView]:
-    """Each seat: who fills it, and its musicians ranked with their answers (`here`: the offers at the current time)."""
+def _seats(booking: Booking, here: list[Offer], now: dt.datetime) -> tuple[list[SeatView], list[Fill], list[Player]]:
+    """Each seat: who fills it, and its musicians ranked with their answers (`here`: the offers at the current time);
+    with the fills at the current time (the line-up, by instrument) and the textable players of its instruments."""
     time = booking.current_time
     seats = list(Seat.objects.filter(booking=booking).select_related("instrument"))
     views = {seat.pk: SeatView(seat) for seat in seats}
     if time is None:
-        return list(views.values())
+        return list(views.values()), [], []
     booked: dict[int, int] = {}
-    for fill in Fill.objects.filter(candidate_time=time).select_related("musician"):
+    fills = list(Fill.objects.filter(candidate_time=time).select_related("musician").only(
+        "seat_id", "candidate_time_id", "musician__name"
+    ))  # fmt: skip
+    for fill in fills:
+        fill.seat = views[fill.seat_id].seat  # the seats read above, not read again
         views[fill.seat_id].filled_by = fill.musician.name
         booked[fill.musician_id] = fill.seat_id
     # Once booked, the ranking is shown as it stood when the seats were offered: days since
     # each musician's last booking then (the band's own session is not a "busy" to them).
     as_of = min((o.created_at for o in here), default=now) if booking.status == Booking.Status.CONFIRMED else now
     session = Interval(time.starts_at, time.ends_at)
-    roster = booking_roster(booking=booking, seats=seat_needs(booking), span=session, now=as_of)
-    asked = {(o.seat_id, o.musician_id): o.get_status_display() for o in here}
+    needs = [SeatNeed(seat.pk, seat.instrument_id) for seat in seats]
+    roster = booking_roster(booking=booking, seats=needs, span=session, now=as_of)
+    labels = dict(Offer.Status.choices)  # not get_status_display(): 200 offers, one dict
+    asked = {(o.seat_id, o.musician_id): labels[o.status] for o in here}
     for seat in seats:
         players = [p for p in roster.ranked if seat.instrument_id in p.instrument_ids]
         views[seat.pk].ranked = [
@@ -276,7 +369,8 @@ def _seats(booking: Booking, here: list[Offer], now: dt.datetime) -> list[SeatVi
             for p in players
         ]
     _add_left_out(views, seats)
-    return list(views.values())
+    lineup = sorted(fills, key=lambda fill: (fill.seat.instrument.name, fill.seat.number))
+    return list(views.values()), lineup, roster.ranked
 
 
 def _candidate(

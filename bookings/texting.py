@@ -23,14 +23,16 @@ def booking_text_send(*, booking: Booking | None, musician: Musician, purpose: s
     """Text a musician about a booking (or about none: a reply to an unknown offer)."""
     message = message_queue(purpose=purpose, to_phone=musician.phone, body=body, musician=musician)
     if booking is not None:
-        BookingText.objects.create(booking=booking, message=message)
+        BookingText.objects.create(booking=booking, message=message, texted_at=message.created_at)
     return message
 
 
 def booking_texts_send(*, booking: Booking, texts: Sequence[tuple[Musician, str, str]]) -> list[Message]:
     """Text several musicians about a booking: (musician, purpose, body) each, in two inserts however many."""
     messages = messages_queue([Draft(purpose, musician.phone, body, musician) for musician, purpose, body in texts])
-    BookingText.objects.bulk_create(BookingText(booking=booking, message=message) for message in messages)
+    BookingText.objects.bulk_create(
+        BookingText(booking=booking, message=message, texted_at=message.created_at) for message in messages
+    )
     return messages
 
 
@@ -43,7 +45,7 @@ def manager_alert(
         return None
     message = message_queue(purpose=purpose, to_phone=studio.manager_phone, body=body[:600])
     if booking is not None:
-        BookingText.objects.create(booking=booking, message=message)
+        BookingText.objects.create(booking=booking, message=message, texted_at=message.created_at)
     return message
 
 

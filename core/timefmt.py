@@ -50,6 +50,16 @@ def format_clock_seconds(moment: dt.datetime, zone: ZoneInfo | str) -> str:
     return f"{local.hour % 12 or 12}:{local:%M:%S %p} {local.tzname()}"
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def format_stamp(moment: dt.datetime, zone: ZoneInfo) -> str:
+    """`Nov 21 14:05:09`: when something in a record happened (Django's `date:"M j H:i:s"`), without
+    the template filter's cost, for pages that list a hundred of them."""
+    local = moment.astimezone(zone)
+    return f"{_MONTHS[local.month - 1]} {local.day} {local:%H:%M:%S}"
+
+
 def format_moment(moment: dt.datetime, zone: ZoneInfo | str) -> str:
     zone = ZoneInfo(zone) if isinstance(zone, str) else zone
     local = moment.astimezone(zone)

@@ -52,7 +52,7 @@ def make_booking(
 def text_about(booking: Booking, **fields) -> Message:
     """A text about the booking, stored as the engine stores one (Message + BookingText), not sent."""
     message = Message.objects.create(**fields)
-    BookingText.objects.create(booking=booking, message=message)
+    BookingText.objects.create(booking=booking, message=message, texted_at=message.created_at)
     return message
 
 

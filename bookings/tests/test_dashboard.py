@@ -169,6 +169,19 @@ def test_assigning_by_hand_fills_the_seat_and_can_confirm(admin_client, band):
     assert booking.events.filter(kind="assigned", actor="admin").exists()
 
 
+def test_assign_by_hand_lists_the_textable_musicians_who_play_its_seats_by_name(admin_client, band):
+    MusicianFactory(name="Bassist", plays=["electric-bass"])  # active, but plays none of its seats
+    booking = started()
+
+    page = admin_client.get(reverse("dashboard-booking", args=[booking.pk])).content.decode()
+
+    start = page.index('<select name="musician">')
+    listed = page[start : page.index("</select>", start)]
+    names = [option.split(">", 1)[1].split("<", 1)[0] for option in listed.split("<option")[1:]]
+    assert names == ["Dana", "Drew", "Kim"]  # not Gone (inactive), not the bassist
+    assert f'value="{band["kim"].pk}"' in listed
+
+
 def test_assigning_someone_who_does_not_play_it_is_refused(admin_client, band):
     booking = started()
     drums = booking.seats.get(instrument__slug="drums")
@@ -224,9 +237,13 @@ def test_the_pages_cost_a_pinned_number_of_queries(admin_client, band):
 
     # the session, the user, the bookings shown, their counts (one UNION ALL of grouped counts)
     assert board_queries(admin_client) == 4
-    # 20 (the offers at the current time; the latest texts of each kind, events and answers, and one query
-    # counting each: the page shows the latest 50), and the line-up, replies and client emails (musician_board)
-    assert booking_page_queries(admin_client, booking) == 24
+    # the session, the user, 15 for the booking (itself, its times, seats, the fills at the current time (also
+    # the line-up), the offers there, the latest texts of each kind, the latest events and answers (one UNION ALL)
+    # and one query counting each: the page shows the latest 50; the roster's six: holds, players, weekly hours,
+    # blackouts, busy, left out), then replies and client emails (musician_board). Was 24: the booking read
+    # twice, its seats twice, the line-up's fills again, events and answers apart and every active musician for
+    # "Assign by hand" (now the roster's players). The same for 2,000 texts (see the test above).
+    assert booking_page_queries(admin_client, booking) == 19
 
 
 def test_an_unreadable_email_page_offers_to_read_it_again(admin_client):
