@@ -13,7 +13,7 @@ FROM messaging_message AS message WHERE message.id = text.message_id
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("bookings", "0014_paced_waves_of_three"),
+        ("bookings", "0015_confirmation_follow_up"),
         ("messaging", "0005_message_next_try_held_maybe_sent"),
     ]
 
