@@ -34,9 +34,9 @@ from scheduling.intervals import Interval
 from scheduling.plan import SeatNeed, rank_players
 
 from .engine import booking_move_on
-from .history import booking_log
+from .history import booking_line, booking_lines_log
 from .models import Booking, BookingEvent, CandidateTime, Fill, Offer, Seat
-from .offers import offer_steps, offers_send, offers_text_now, seats_next_picks, waves_of
+from .offers import OfferRound, offer_rounds_send, offer_steps, offers_text_now, seats_next_picks, waves_of
 from .planning import BookingRoster, holds_elsewhere
 from .texting import booking_texts_send
 from .texts import nudge_text
@@ -96,8 +96,7 @@ def _batch_step(booking_ids: list[int], now: dt.datetime, *, force: bool, each_a
         steps = _steps_read(bookings, now, force=force)
         if each_alone:
             return [step.booking.pk for step in steps if _step_alone(step, now)]
-        for step in steps:
-            _step(step, now)
+        _writes_make(_Writes.joined([_step(step, now) for step in steps]), now)
         return [step.booking.pk for step in steps]
 
 
@@ -188,18 +187,47 @@ def _time(booking: Booking) -> CandidateTime:
 def _step_alone(step: _Step, now: dt.datetime) -> bool:
     try:
         with transaction.atomic():
-            _step(step, now)
+            _writes_make(_step(step, now), now)
     except Exception:  # one broken booking must not hold back the rest of its batch
         logger.exception("Escalating booking %s failed; it stays due", step.booking.pk)
         return False
     return True
 
 
-def _step(step: _Step, now: dt.datetime) -> None:
+@dataclass(frozen=True)
+class _Writes:
+    """What steps leave to write: the batch writes all its bookings' in a fixed number of statements.
+
+    A step's rarer moves (a held text released, a nudge, moving to the next time) write at once;
+    the usual ones (a new wave of offers, a next look, a history line) wait for the batch's end.
+    Every step's reads were made for the whole batch before any step, so no step sees another's
+    writes either way.
+    """
+
+    rounds: list[OfferRound] = field(default_factory=list)  # new offers, their texts and next steps
+    looks: list[Booking] = field(default_factory=list)  # only a new next_step_at
+    lines: list[BookingEvent] = field(default_factory=list)
+
+    @classmethod
+    def joined(cls, writes: list["_Writes"]) -> "_Writes":
+        return cls(
+            rounds=[r for w in writes for r in w.rounds],
+            looks=[b for w in writes for b in w.looks],
+            lines=[line for w in writes for line in w.lines],
+        )
+
+
+def _writes_make(writes: _Writes, now: dt.datetime) -> None:
+    offer_rounds_send(rounds=writes.rounds, now=now)
+    Booking.objects.bulk_update(writes.looks, ["next_step_at"])
+    booking_lines_log(writes.lines)
+
+
+def _step(step: _Step, now: dt.datetime) -> _Writes:
     booking = step.booking
     if not _still_ahead(booking, now):
         booking_move_on(booking=booking, now=now)
-        return
+        return _Writes()
     time, offers = _time(booking), step.open_offers
     offers_text_now(booking=booking, offers=[o for o in offers if _due(o.sends_at, now) and o.message_id is None])
     # A nudge is due halfway through a wave's wait; once the wait is over the seat moves on instead.
@@ -209,17 +237,18 @@ def _step(step: _Step, now: dt.datetime) -> None:
     _nudge(booking, due, now)
     pending = [when for offer in offers for when in offer_steps(offer) if when > now]
     if not step.moving:
-        _next_step_set(booking, pending, now)
-        return
+        return _Writes(looks=[_next_look(booking, pending, now)])
     if any(not ids for ids, _ in step.picks.values()):
         booking_move_on(booking=booking, now=now)  # nobody left for a seat at this time
-        return
+        return _Writes()
     waves = waves_of(step.picks, step.musicians)
     picks = [(seat, musician) for seat in step.moving for musician in waves[seat.pk].musicians]
     left = {seat_id: wave.left for seat_id, wave in waves.items()}
-    offers_send(booking=booking, time=time, picks=picks, now=now, left=left, pending=pending)
     asked = ", ".join(f"{musician.name} for {seat}" for seat, musician in picks)
-    booking_log(booking, BookingEvent.Kind.ESCALATED, f"Asked {asked}.", at=now)
+    return _Writes(
+        rounds=[OfferRound(booking, time, picks, left, pending)],
+        lines=[booking_line(booking, BookingEvent.Kind.ESCALATED, f"Asked {asked}.", at=now)],
+    )
 
 
 def _due(moment: dt.datetime | None, now: dt.datetime) -> bool:
@@ -245,11 +274,11 @@ def _nudge_body(booking: Booking, offer: Offer) -> str:
     )  # fmt: skip
 
 
-def _next_step_set(booking: Booking, ahead: list[dt.datetime], now: dt.datetime) -> None:
+def _next_look(booking: Booking, ahead: list[dt.datetime], now: dt.datetime) -> Booking:
     """When the sweep should look again: the soonest release, nudge or wave end still ahead."""
     # Nothing ahead only if every seat is held but not confirmed: look again next sweep, not at once.
     booking.next_step_at = min(ahead, default=now + dt.timedelta(minutes=settings.ESCALATION_INTERVAL_MINUTES))
-    Booking.objects.filter(pk=booking.pk).update(next_step_at=booking.next_step_at)
+    return booking
 
 
 def sweep_due_offers(*, now: dt.datetime | None = None, batch: int = SWEEP_BATCH) -> list[int]:
