@@ -4,11 +4,13 @@ Beat only picks the due booking ids (one query: `next_step_at` has passed) and q
 them in batches of SWEEP_BATCH. A batch task locks its bookings (in id order, so two
 batches never deadlock), checks again that each is due, reads what all their steps need
 in a fixed number of queries (their offers, seats and fills at the current time, one
-roster for the batch, the musicians to ask), then steps each booking (a failing one is
+roster for the batch, the musicians to ask), then steps each booking, and writes what
+the steps decided together: all the batch's offer texts in one insert, its offers in one,
+its bookings' next steps in one update, its history lines in one (a failing booking is
 rolled back alone: see `bookings_escalate`). So two sweeps, two Beat processes or a
 retried task never send a text twice: the first run acts, which moves `next_step_at` on
-for the others; and the queries a batch costs are a fixed number plus a fixed number per
-booking, whatever the roster.
+for the others; and a batch costs a fixed number of queries, whatever its size and the
+roster (a step's rarer moves, releasing held texts, a nudge, the next time, add their own).
 `booking_escalate` (the manager's "escalate now") is a batch of one.
 
 A step, for the booking's current time: texts held for quiet hours whose hours are over go
