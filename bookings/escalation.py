@@ -40,7 +40,7 @@ from .history import booking_line, booking_lines_log
 from .models import Booking, BookingEvent, CandidateTime, Fill, Offer, Seat
 from .offers import OfferRound, offer_rounds_send, offer_steps, offers_text_now, seats_next_picks, waves_of
 from .planning import BookingRoster, holds_elsewhere
-from .texting import booking_texts_send
+from .texting import bookings_texts_send
 from .texts import nudge_text
 
 logger = logging.getLogger(__name__)
@@ -206,6 +206,8 @@ class _Writes:
     writes either way.
     """
 
+    held: list[tuple[Booking, list[Offer]]] = field(default_factory=list)  # held offers whose texts go now
+    nudges: list[tuple[Booking, list[Offer]]] = field(default_factory=list)  # silent musicians to nudge
     rounds: list[OfferRound] = field(default_factory=list)  # new offers, their texts and next steps
     looks: list[Booking] = field(default_factory=list)  # only a new next_step_at
     lines: list[BookingEvent] = field(default_factory=list)
@@ -213,6 +215,8 @@ class _Writes:
     @classmethod
     def joined(cls, writes: list["_Writes"]) -> "_Writes":
         return cls(
+            held=[h for w in writes for h in w.held],
+            nudges=[n for w in writes for n in w.nudges],
             rounds=[r for w in writes for r in w.rounds],
             looks=[b for w in writes for b in w.looks],
             lines=[line for w in writes for line in w.lines],
@@ -220,6 +224,8 @@ class _Writes:
 
 
 def _writes_make(writes: _Writes, now: dt.datetime) -> None:
+    offers_text_now(held=writes.held)
+    _nudge(writes.nudges, now)
     offer_rounds_send(rounds=writes.rounds, now=now)
     Booking.objects.bulk_update(writes.looks, ["next_step_at"])
     booking_lines_log(writes.lines)
@@ -231,40 +237,47 @@ def _step(step: _Step, now: dt.datetime) -> _Writes:
         booking_move_on(booking=booking, now=now)
         return _Writes()
     time, offers = _time(booking), step.open_offers
-    offers_text_now(booking=booking, offers=[o for o in offers if _due(o.sends_at, now) and o.message_id is None])
+    held = [o for o in offers if _due(o.sends_at, now) and o.message_id is None]
     # A nudge is due halfway through a wave's wait; once the wait is over the seat moves on instead.
     due = [
         o for o in offers if _due(o.nudge_at, now) and o.message_id and not o.nudged_at and not _due(o.expires_at, now)
     ]
-    _nudge(booking, due, now)
+    texts = _Writes(held=[(booking, held)] if held else [], nudges=[(booking, due)] if due else [])
+    # Their moments are past, so what the booking waits for next is the same before and after they are written.
     pending = [when for offer in offers for when in offer_steps(offer) if when > now]
     if not step.moving:
-        return _Writes(looks=[_next_look(booking, pending, now)])
+        return _Writes.joined([texts, _Writes(looks=[_next_look(booking, pending, now)])])
     if any(not ids for ids, _ in step.picks.values()):
+        _writes_make(texts, now)  # as before moving on: the move voids these offers, with a courtesy text
         booking_move_on(booking=booking, now=now)  # nobody left for a seat at this time
         return _Writes()
     waves = waves_of(step.picks, step.musicians)
     picks = [(seat, musician) for seat in step.moving for musician in waves[seat.pk].musicians]
     left = {seat_id: wave.left for seat_id, wave in waves.items()}
     asked = ", ".join(f"{musician.name} for {seat}" for seat, musician in picks)
-    return _Writes(
+    return _Writes.joined([texts, _Writes(
         rounds=[OfferRound(booking, time, picks, left, pending)],
         lines=[booking_line(booking, BookingEvent.Kind.ESCALATED, f"Asked {asked}.", at=now)],
-    )
+    )])  # fmt: skip
 
 
 def _due(moment: dt.datetime | None, now: dt.datetime) -> bool:
     return moment is not None and moment <= now
 
 
-def _nudge(booking: Booking, offers: list[Offer], now: dt.datetime) -> None:
+def _nudge(nudges: list[tuple[Booking, list[Offer]]], now: dt.datetime) -> None:
     """One nudge to each silent musician, with the same links (it counts as a text)."""
-    if not offers:
+    nudged = [offer for _, offers in nudges for offer in offers]
+    if not nudged:
         return
-    texts = [(offer.musician, Message.Purpose.REMINDER, _nudge_body(booking, offer)) for offer in offers]
-    booking_texts_send(booking=booking, texts=texts)
-    Offer.objects.filter(pk__in=[offer.pk for offer in offers]).update(nudged_at=now)
-    for offer in offers:
+    reminder = Message.Purpose.REMINDER
+    bookings_texts_send(
+        texts=[
+            (booking, [(o.musician, reminder, _nudge_body(booking, o)) for o in offers]) for booking, offers in nudges
+        ]
+    )
+    Offer.objects.filter(pk__in=[offer.pk for offer in nudged]).update(nudged_at=now)
+    for offer in nudged:
         offer.nudged_at = now
 
 

@@ -133,10 +133,11 @@ def offer_steps(offer: Offer) -> list[dt.datetime]:
     return steps
 
 
-def offers_text_now(*, booking: Booking, offers: list[Offer]) -> None:
-    """Send the texts of held offers whose musician's quiet hours are over."""
-    _rounds_texts_attach([(booking, offers)])
-    Offer.objects.bulk_update(offers, ["message"])
+def offers_text_now(*, held: list[tuple[Booking, list[Offer]]]) -> None:
+    """Send the texts of held offers whose musician's quiet hours are over, per booking its
+    offers: one insert and one update however many bookings."""
+    _rounds_texts_attach(held)
+    Offer.objects.bulk_update([offer for _, offers in held for offer in offers], ["message"])
 
 
 def _rounds_texts_attach(rounds: list[tuple[Booking, list[Offer]]]) -> None:

@@ -66,7 +66,7 @@ def test_it_asks_each_booking_what_one_by_one_would(clock, drummers):
 
 
 def stepped(booking: Booking) -> tuple:
-    """Everything a step writes about a booking, tokens aside (each offer's own, random)."""
+    """Everything a step writes about a booking, its id and tokens aside (each offer's own, random)."""
     booking.refresh_from_db()
     offers = [
         (o.musician.name, o.seat.instrument.slug, o.candidate_time.rank, o.status, o.created_at, o.sends_at,
@@ -75,7 +75,16 @@ def stepped(booking: Booking) -> tuple:
         for o in Offer.objects.filter(booking=booking).select_related("message", "musician", "seat__instrument",
                                                                       "candidate_time").order_by("pk")
     ]  # fmt: skip
-    texts = list(booking.texts.order_by("pk").values_list("message__to_phone", "message__purpose", "message__body"))
+    texts = [
+        (
+            phone,
+            purpose,
+            body.replace(f"#{booking.pk} ", "#<id> ").replace(f"/{booking.pk}/", "/<id>/"),
+        )  # the manager's
+        for phone, purpose, body in booking.texts.order_by("pk").values_list(
+            "message__to_phone", "message__purpose", "message__body"
+        )
+    ]
     lines = list(booking.events.order_by("pk").values_list("kind", "summary", "at", "actor"))
     return booking.status, booking.current_time.rank, booking.next_step_at, booking.last_offer_at, offers, texts, lines
 
@@ -106,6 +115,13 @@ def test_a_batch_writes_what_stepping_each_booking_alone_writes(clock, drummers,
     offers = Offer.objects.filter(booking__in=batched)
     assert offers.filter(message=None).exists() and offers.exclude(message=None).exists()  # held, and sent
     assert stepped(batched[2])[1] == 2  # the keys booking moved on to its second time
+
+    clock.shift(dt.timedelta(hours=2))  # 9 AM in Los Angeles: the held texts go out
+    assert bookings_escalate(booking_ids=[b.pk for b in batched]) == [b.pk for b in batched]
+    assert all(booking_escalate(booking_id=b.pk) for b in alone)
+
+    assert [stepped(b) for b in batched] == [stepped(b) for b in alone]
+    assert offers.exclude(sends_at=None).exclude(message=None).exists()  # a held text, released
 
 
 def test_it_never_steps_a_booking_twice(clock, drummers):
