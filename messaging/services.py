@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
-from core.queueing import queue_each_after_commit
+from core.queueing import queue_all_after_commit
 from musicians.models import Musician
 
 from . import listeners
@@ -67,8 +67,11 @@ def message_groups_queue(groups: list[list[Draft]]) -> list[list[Message]]:
         messages.append(stored[start : start + len(group)])
         start += len(group)
     due = [[m.pk for m in group if m.send_after is None or m.send_after <= now] for group in messages]
-    queue_each_after_commit("messaging.tasks.send_message", [(ids[0],) for ids in due if len(ids) == 1])
-    queue_each_after_commit("messaging.tasks.send_messages", [(ids,) for ids in due if len(ids) > 1])
+    queue_all_after_commit(
+        ("messaging.tasks.send_message", (ids[0],)) if len(ids) == 1 else ("messaging.tasks.send_messages", (ids,))
+        for ids in due
+        if ids
+    )
     return messages
 
 
