@@ -10,7 +10,7 @@ its bookings' next steps in one update, its history lines in one (a failing book
 rolled back alone: see `bookings_escalate`). So two sweeps, two Beat processes or a
 retried task never send a text twice: the first run acts, which moves `next_step_at` on
 for the others; and a batch costs a fixed number of queries, whatever its size and the
-roster (a step's rarer moves, releasing held texts, a nudge, the next time, add their own).
+roster (only a booking moving on to its next time adds its own).
 `booking_escalate` (the manager's "escalate now") is a batch of one.
 
 A step, for the booking's current time: texts held for quiet hours whose hours are over go
@@ -200,10 +200,10 @@ def _step_alone(step: _Step, now: dt.datetime) -> bool:
 class _Writes:
     """What steps leave to write: the batch writes all its bookings' in a fixed number of statements.
 
-    A step's rarer moves (a held text released, a nudge, moving to the next time) write at once;
-    the usual ones (a new wave of offers, a next look, a history line) wait for the batch's end.
-    Every step's reads were made for the whole batch before any step, so no step sees another's
-    writes either way.
+    Held texts released, nudges, new waves of offers, next looks and history lines wait for the
+    batch's end; only a move to the next time (rare, and with reads of its own) writes at once.
+    Every step's reads were made for the whole batch before any step, so no step depends on
+    another's writes either way (holds elsewhere are fills, which no step here makes).
     """
 
     held: list[tuple[Booking, list[Offer]]] = field(default_factory=list)  # held offers whose texts go now
