@@ -4,11 +4,13 @@ Beat only picks the due booking ids (one query: `next_step_at` has passed) and q
 them in batches of SWEEP_BATCH. A batch task locks its bookings (in id order, so two
 batches never deadlock), checks again that each is due, reads what all their steps need
 in a fixed number of queries (their offers, seats and fills at the current time, one
-roster for the batch, the musicians to ask), then steps each booking (a failing one is
+roster for the batch, the musicians to ask), then steps each booking, and writes what
+the steps decided together: all the batch's offer texts in one insert, its offers in one,
+its bookings' next steps in one update, its history lines in one (a failing booking is
 rolled back alone: see `bookings_escalate`). So two sweeps, two Beat processes or a
 retried task never send a text twice: the first run acts, which moves `next_step_at` on
-for the others; and the queries a batch costs are a fixed number plus a fixed number per
-booking, whatever the roster.
+for the others; and a batch costs a fixed number of queries, whatever its size and the
+roster (only a booking moving on to its next time adds its own).
 `booking_escalate` (the manager's "escalate now") is a batch of one.
 
 A step, for the booking's current time: texts held for quiet hours whose hours are over go
@@ -34,11 +36,11 @@ from scheduling.intervals import Interval
 from scheduling.plan import SeatNeed, rank_players
 
 from .engine import booking_move_on
-from .history import booking_log
+from .history import booking_line, booking_lines_log
 from .models import Booking, BookingEvent, CandidateTime, Fill, Offer, Seat
-from .offers import offer_steps, offers_send, offers_text_now, seats_next_picks, waves_of
+from .offers import OfferRound, offer_rounds_send, offer_steps, offers_text_now, seats_next_picks, waves_of
 from .planning import BookingRoster, holds_elsewhere
-from .texting import booking_texts_send
+from .texting import bookings_texts_send
 from .texts import nudge_text
 
 logger = logging.getLogger(__name__)
@@ -96,8 +98,7 @@ def _batch_step(booking_ids: list[int], now: dt.datetime, *, force: bool, each_a
         steps = _steps_read(bookings, now, force=force)
         if each_alone:
             return [step.booking.pk for step in steps if _step_alone(step, now)]
-        for step in steps:
-            _step(step, now)
+        _writes_make(_Writes.joined([_step(step, now) for step in steps]), now)
         return [step.booking.pk for step in steps]
 
 
@@ -188,52 +189,95 @@ def _time(booking: Booking) -> CandidateTime:
 def _step_alone(step: _Step, now: dt.datetime) -> bool:
     try:
         with transaction.atomic():
-            _step(step, now)
+            _writes_make(_step(step, now), now)
     except Exception:  # one broken booking must not hold back the rest of its batch
         logger.exception("Escalating booking %s failed; it stays due", step.booking.pk)
         return False
     return True
 
 
-def _step(step: _Step, now: dt.datetime) -> None:
+@dataclass(frozen=True)
+class _Writes:
+    """What steps leave to write: the batch writes all its bookings' in a fixed number of statements.
+
+    Held texts released, nudges, new waves of offers, next looks and history lines wait for the
+    batch's end; only a move to the next time (rare, and with reads of its own) writes at once.
+    Every step's reads were made for the whole batch before any step, so no step depends on
+    another's writes either way (holds elsewhere are fills, which no step here makes).
+    """
+
+    held: list[tuple[Booking, list[Offer]]] = field(default_factory=list)  # held offers whose texts go now
+    nudges: list[tuple[Booking, list[Offer]]] = field(default_factory=list)  # silent musicians to nudge
+    rounds: list[OfferRound] = field(default_factory=list)  # new offers, their texts and next steps
+    looks: list[Booking] = field(default_factory=list)  # only a new next_step_at
+    lines: list[BookingEvent] = field(default_factory=list)
+
+    @classmethod
+    def joined(cls, writes: list["_Writes"]) -> "_Writes":
+        return cls(
+            held=[h for w in writes for h in w.held],
+            nudges=[n for w in writes for n in w.nudges],
+            rounds=[r for w in writes for r in w.rounds],
+            looks=[b for w in writes for b in w.looks],
+            lines=[line for w in writes for line in w.lines],
+        )
+
+
+def _writes_make(writes: _Writes, now: dt.datetime) -> None:
+    offers_text_now(held=writes.held)
+    _nudge(writes.nudges, now)
+    offer_rounds_send(rounds=writes.rounds, now=now)
+    Booking.objects.bulk_update(writes.looks, ["next_step_at"])
+    booking_lines_log(writes.lines)
+
+
+def _step(step: _Step, now: dt.datetime) -> _Writes:
     booking = step.booking
     if not _still_ahead(booking, now):
         booking_move_on(booking=booking, now=now)
-        return
+        return _Writes()
     time, offers = _time(booking), step.open_offers
-    offers_text_now(booking=booking, offers=[o for o in offers if _due(o.sends_at, now) and o.message_id is None])
+    held = [o for o in offers if _due(o.sends_at, now) and o.message_id is None]
     # A nudge is due halfway through a wave's wait; once the wait is over the seat moves on instead.
     due = [
         o for o in offers if _due(o.nudge_at, now) and o.message_id and not o.nudged_at and not _due(o.expires_at, now)
     ]
-    _nudge(booking, due, now)
+    texts = _Writes(held=[(booking, held)] if held else [], nudges=[(booking, due)] if due else [])
+    # Their moments are past, so what the booking waits for next is the same before and after they are written.
     pending = [when for offer in offers for when in offer_steps(offer) if when > now]
     if not step.moving:
-        _next_step_set(booking, pending, now)
-        return
+        return _Writes.joined([texts, _Writes(looks=[_next_look(booking, pending, now)])])
     if any(not ids for ids, _ in step.picks.values()):
+        _writes_make(texts, now)  # as before moving on: the move voids these offers, with a courtesy text
         booking_move_on(booking=booking, now=now)  # nobody left for a seat at this time
-        return
+        return _Writes()
     waves = waves_of(step.picks, step.musicians)
     picks = [(seat, musician) for seat in step.moving for musician in waves[seat.pk].musicians]
     left = {seat_id: wave.left for seat_id, wave in waves.items()}
-    offers_send(booking=booking, time=time, picks=picks, now=now, left=left, pending=pending)
     asked = ", ".join(f"{musician.name} for {seat}" for seat, musician in picks)
-    booking_log(booking, BookingEvent.Kind.ESCALATED, f"Asked {asked}.", at=now)
+    return _Writes.joined([texts, _Writes(
+        rounds=[OfferRound(booking, time, picks, left, pending)],
+        lines=[booking_line(booking, BookingEvent.Kind.ESCALATED, f"Asked {asked}.", at=now)],
+    )])  # fmt: skip
 
 
 def _due(moment: dt.datetime | None, now: dt.datetime) -> bool:
     return moment is not None and moment <= now
 
 
-def _nudge(booking: Booking, offers: list[Offer], now: dt.datetime) -> None:
+def _nudge(nudges: list[tuple[Booking, list[Offer]]], now: dt.datetime) -> None:
     """One nudge to each silent musician, with the same links (it counts as a text)."""
-    if not offers:
+    nudged = [offer for _, offers in nudges for offer in offers]
+    if not nudged:
         return
-    texts = [(offer.musician, Message.Purpose.REMINDER, _nudge_body(booking, offer)) for offer in offers]
-    booking_texts_send(booking=booking, texts=texts)
-    Offer.objects.filter(pk__in=[offer.pk for offer in offers]).update(nudged_at=now)
-    for offer in offers:
+    reminder = Message.Purpose.REMINDER
+    bookings_texts_send(
+        texts=[
+            (booking, [(o.musician, reminder, _nudge_body(booking, o)) for o in offers]) for booking, offers in nudges
+        ]
+    )
+    Offer.objects.filter(pk__in=[offer.pk for offer in nudged]).update(nudged_at=now)
+    for offer in nudged:
         offer.nudged_at = now
 
 
@@ -245,11 +289,11 @@ def _nudge_body(booking: Booking, offer: Offer) -> str:
     )  # fmt: skip
 
 
-def _next_step_set(booking: Booking, ahead: list[dt.datetime], now: dt.datetime) -> None:
+def _next_look(booking: Booking, ahead: list[dt.datetime], now: dt.datetime) -> Booking:
     """When the sweep should look again: the soonest release, nudge or wave end still ahead."""
     # Nothing ahead only if every seat is held but not confirmed: look again next sweep, not at once.
     booking.next_step_at = min(ahead, default=now + dt.timedelta(minutes=settings.ESCALATION_INTERVAL_MINUTES))
-    Booking.objects.filter(pk=booking.pk).update(next_step_at=booking.next_step_at)
+    return booking
 
 
 def sweep_due_offers(*, now: dt.datetime | None = None, batch: int = SWEEP_BATCH) -> list[int]:

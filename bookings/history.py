@@ -6,4 +6,16 @@ from .models import Booking, BookingEvent
 
 
 def booking_log(booking: Booking, kind: str, summary: str, *, at: dt.datetime, actor: str = "workflow") -> BookingEvent:
-    return BookingEvent.objects.create(booking=booking, at=at, kind=kind, summary=summary[:500], actor=actor)
+    [line] = booking_lines_log([booking_line(booking, kind, summary, at=at, actor=actor)])
+    return line
+
+
+def booking_line(
+    booking: Booking, kind: str, summary: str, *, at: dt.datetime, actor: str = "workflow"
+) -> BookingEvent:
+    """A history line not yet written: `booking_lines_log` writes many in one insert."""
+    return BookingEvent(booking=booking, at=at, kind=kind, summary=summary[:500], actor=actor)
+
+
+def booking_lines_log(lines: list[BookingEvent]) -> list[BookingEvent]:
+    return BookingEvent.objects.bulk_create(lines)

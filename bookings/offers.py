@@ -4,12 +4,12 @@ import datetime as dt
 import itertools
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
 from messaging.models import Message
-from messaging.services import Draft, messages_queue
+from messaging.services import Draft, message_groups_queue
 from musicians.models import Musician
 from scheduling.intervals import Interval
 from scheduling.plan import SeatNeed
@@ -48,6 +48,21 @@ def new_offer_token() -> str:
     return secrets.token_urlsafe(12)
 
 
+@dataclass(frozen=True)
+class OfferRound:
+    """One booking's new offers at one time: (seat, musician) picks, on the studio's fill policy.
+
+    `left`: per seat id, how many musicians are still to ask after these (for the wait);
+    `pending`: the moments the booking's other open offers still need the sweep.
+    """
+
+    booking: Booking
+    time: CandidateTime
+    picks: list[tuple[Seat, Musician]]
+    left: dict[int, int] = field(default_factory=dict)
+    pending: Sequence[dt.datetime] = ()
+
+
 def offers_send(
     *,
     booking: Booking,
@@ -57,34 +72,55 @@ def offers_send(
     left: dict[int, int] | None = None,
     pending: Sequence[dt.datetime] = (),
 ) -> list[Offer]:
-    """Offer each (seat, musician) its seat at `time`, on the studio's fill policy.
-
-    `left`: per seat id, how many musicians are still to ask after these (for the wait);
-    `pending`: the moments the booking's other open offers still need the sweep.
-    A text that would land in the musician's quiet hours is held (the sweep sends it when
-    they end); the others go out now, in one insert however many. Caller holds the booking lock.
-    """
+    """Offer each (seat, musician) its seat at `time` (one `OfferRound`: see `offer_rounds_send`)."""
     if not picks:
         return []
+    [offers] = offer_rounds_send(rounds=[OfferRound(booking, time, picks, left or {}, pending)], now=now)
+    return offers
+
+
+def offer_rounds_send(*, rounds: list[OfferRound], now: dt.datetime) -> list[list[Offer]]:
+    """Send the rounds of many bookings (each with at least one pick): per round its offers, in
+    three writes however many (their texts, their offers, the bookings' next steps). Caller
+    holds the bookings' locks.
+
+    A text that would land in the musician's quiet hours is held (the sweep sends it when
+    they end); the others go out now, each booking's on its own send task.
+    """
+    made = [_round_offers(r, now) for r in rounds]
+    _rounds_texts_attach(
+        [(r.booking, [o for o in offers if o.sends_at is None]) for r, offers in zip(rounds, made, strict=True)]
+    )
+    Offer.objects.bulk_create([offer for offers in made for offer in offers])  # sets each offer's pk
+    for r, offers in zip(rounds, made, strict=True):
+        r.booking.last_offer_at, r.booking.next_step_at = now, _next_step_after(r, offers, now)
+    Booking.objects.bulk_update([r.booking for r in rounds], ["last_offer_at", "next_step_at"])
+    return made
+
+
+def _round_offers(round_: OfferRound, now: dt.datetime) -> list[Offer]:
+    booking, time = round_.booking, round_.time
     policy = policy_for(booking.studio)
     time_left = last_moment_to_book(time) - now
     offers = []
-    for seat, musician in picks:
-        wait = policy.wait(time_left=time_left, left=(left or {}).get(seat.pk, 0))
+    for seat, musician in round_.picks:
+        wait = policy.wait(time_left=time_left, left=round_.left.get(seat.pk, 0))
         timing = offer_timing(policy=policy, musician=musician, time=time, wait=wait, now=now)
         offers.append(
             Offer(booking=booking, seat=seat, candidate_time=time, musician=musician, token=new_offer_token(),
                   created_at=now, sends_at=timing.sends_at, expires_at=timing.expires_at, nudge_at=timing.nudge_at)
         )  # fmt: skip
-    _texts_attach(booking, [offer for offer in offers if offer.sends_at is None])
-    offers = Offer.objects.bulk_create(offers)
-    upcoming = [when for offer in offers for when in offer_steps(offer)]
-    upcoming += [when for when in pending if when > now]
-    if not pending and booking.next_step_at is not None and booking.next_step_at > now:
-        upcoming.append(booking.next_step_at)
-    booking.last_offer_at, booking.next_step_at = now, min(upcoming)
-    Booking.objects.filter(pk=booking.pk).update(last_offer_at=now, next_step_at=booking.next_step_at)
     return offers
+
+
+def _next_step_after(round_: OfferRound, offers: list[Offer], now: dt.datetime) -> dt.datetime:
+    """The soonest moment the sweep has work with the booking once these offers are out."""
+    booking = round_.booking
+    upcoming = [when for offer in offers for when in offer_steps(offer)]
+    upcoming += [when for when in round_.pending if when > now]
+    if not round_.pending and booking.next_step_at is not None and booking.next_step_at > now:
+        upcoming.append(booking.next_step_at)
+    return min(upcoming)
 
 
 def offer_steps(offer: Offer) -> list[dt.datetime]:
@@ -97,20 +133,23 @@ def offer_steps(offer: Offer) -> list[dt.datetime]:
     return steps
 
 
-def offers_text_now(*, booking: Booking, offers: list[Offer]) -> None:
-    """Send the texts of held offers whose musician's quiet hours are over."""
-    _texts_attach(booking, offers)
-    Offer.objects.bulk_update(offers, ["message"])
+def offers_text_now(*, held: list[tuple[Booking, list[Offer]]]) -> None:
+    """Send the texts of held offers whose musician's quiet hours are over, per booking its
+    offers: one insert and one update however many bookings."""
+    _rounds_texts_attach(held)
+    Offer.objects.bulk_update([offer for _, offers in held for offer in offers], ["message"])
 
 
-def _texts_attach(booking: Booking, offers: list[Offer]) -> None:
-    drafts = [
-        Draft(Message.Purpose.OFFER, o.musician.phone, _offer_body(booking, o.seat, o.candidate_time, o.musician,
-              o.token), o.musician)
-        for o in offers
+def _rounds_texts_attach(rounds: list[tuple[Booking, list[Offer]]]) -> None:
+    """Store each offer's text and link it to the offer: one insert, one send task per booking."""
+    groups = [
+        [Draft(Message.Purpose.OFFER, o.musician.phone, _offer_body(booking, o.seat, o.candidate_time, o.musician,
+               o.token), o.musician) for o in offers]
+        for booking, offers in rounds
     ]  # fmt: skip
-    for offer, message in zip(offers, messages_queue(drafts), strict=True):
-        offer.message = message
+    for (_, offers), messages in zip(rounds, message_groups_queue(groups), strict=True):
+        for offer, message in zip(offers, messages, strict=True):
+            offer.message = message
 
 
 def _offer_body(booking: Booking, seat: Seat, time: CandidateTime, musician: Musician, token: str) -> str:

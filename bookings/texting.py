@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable, Sequence
 
 from messaging.models import Message
-from messaging.services import Draft, message_queue, messages_queue
+from messaging.services import Draft, message_groups_queue, message_queue
 from musicians.models import Musician
 from scheduling.models import Studio
 
@@ -29,9 +29,18 @@ def booking_text_send(*, booking: Booking | None, musician: Musician, purpose: s
 
 def booking_texts_send(*, booking: Booking, texts: Sequence[tuple[Musician, str, str]]) -> list[Message]:
     """Text several musicians about a booking: (musician, purpose, body) each, in two inserts however many."""
-    messages = messages_queue([Draft(purpose, musician.phone, body, musician) for musician, purpose, body in texts])
+    [messages] = bookings_texts_send(texts=[(booking, texts)])
+    return messages
+
+
+def bookings_texts_send(*, texts: Sequence[tuple[Booking, Sequence[tuple[Musician, str, str]]]]) -> list[list[Message]]:
+    """`booking_texts_send` for many bookings, still in two inserts; each booking's texts go on their own task."""
+    groups = [[Draft(purpose, musician.phone, body, musician) for musician, purpose, body in its] for _, its in texts]
+    messages = message_groups_queue(groups)
     BookingText.objects.bulk_create(
-        BookingText(booking=booking, message=message, texted_at=message.created_at) for message in messages
+        BookingText(booking=booking, message=message, texted_at=message.created_at)
+        for (booking, _), its_messages in zip(texts, messages, strict=True)
+        for message in its_messages
     )
     return messages
 

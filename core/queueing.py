@@ -13,9 +13,10 @@ mode (CELERY_TASK_ALWAYS_EAGER, used by the simulator) runs it in place.
 
 Each publish to Redis is a round trip (and a new client from kombu's pool), so work
 that commits many tasks at once publishes them together: `queue_each_after_commit`
-for one task over many arguments, and `published_together()` around a transaction
-for everything its commit queues. Either way they go through one producer in one
-Redis pipeline (kombu's `Producer.batch()`): one round trip.
+for one task over many arguments, `queue_all_after_commit` for several tasks, and
+`published_together()` around a transaction for everything its commit queues. Either
+way they go through one producer in one Redis pipeline (kombu's `Producer.batch()`):
+one round trip.
 """
 
 import logging
@@ -39,8 +40,12 @@ def queue_after_commit(task: Task | str, *args: object) -> None:
 
 def queue_each_after_commit(task: Task | str, calls: Iterable[tuple[object, ...]]) -> None:
     """Queue `task` once for each tuple of arguments once the transaction commits, in one publish."""
-    name = _name(task)
-    batch = [(name, args) for args in calls]
+    queue_all_after_commit((task, args) for args in calls)
+
+
+def queue_all_after_commit(calls: Iterable[tuple[Task | str, tuple[object, ...]]]) -> None:
+    """Queue each (task, arguments) once the transaction commits, in one publish."""
+    batch = [(_name(task), args) for task, args in calls]
     if batch:
         transaction.on_commit(lambda: _publish_or_hold(batch))
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
-from core.queueing import queue_after_commit
+from core.queueing import queue_all_after_commit
 from musicians.models import Musician
 
 from . import listeners
@@ -42,18 +42,36 @@ def messages_queue(drafts: list[Draft]) -> list[Message]:
     has come, so nothing waits for hours in the broker (whose visibility timeout
     would hand it out again meanwhile).
     """
+    [messages] = message_groups_queue([drafts])
+    return messages
+
+
+def message_groups_queue(groups: list[list[Draft]]) -> list[list[Message]]:
+    """Store several groups of texts in one insert; each group is sent by its own task, as
+    `messages_queue` sends its texts, and all those tasks are published in one round trip.
+
+    For a caller that writes many bookings at once (the sweep): one insert for all their
+    texts, while each booking's texts still go out on their own task, so two worker
+    processes share the sending as they did when each booking stored its own.
+    """
     now = timezone.now()
-    messages = Message.objects.bulk_create(
+    stored = Message.objects.bulk_create(
         Message(
             purpose=d.purpose, to_phone=d.to_phone, body=to_gsm7(d.body), musician=d.musician, send_after=d.send_after
         )
-        for d in drafts
+        for group in groups
+        for d in group
     )
-    due = [message.pk for message in messages if message.send_after is None or message.send_after <= now]
-    if len(due) == 1:
-        queue_after_commit("messaging.tasks.send_message", due[0])
-    elif due:
-        queue_after_commit("messaging.tasks.send_messages", due)  # one publish, not one a text
+    messages, start = [], 0
+    for group in groups:
+        messages.append(stored[start : start + len(group)])
+        start += len(group)
+    due = [[m.pk for m in group if m.send_after is None or m.send_after <= now] for group in messages]
+    queue_all_after_commit(
+        ("messaging.tasks.send_message", (ids[0],)) if len(ids) == 1 else ("messaging.tasks.send_messages", (ids,))
+        for ids in due
+        if ids
+    )
     return messages
 
 

@@ -1,5 +1,7 @@
 """Several texts stored by one commit: one publish for them all, each still sent once."""
 
+import datetime as dt
+
 import pytest
 from celery import current_app
 from django.db import transaction
@@ -9,7 +11,7 @@ from core.queueing import queue_now
 from core.tests.broker import publishes_counted
 from messaging.backends import SmsError, memory
 from messaging.models import Message
-from messaging.services import Draft, messages_queue
+from messaging.services import Draft, message_groups_queue, messages_queue
 from messaging.tasks import send_messages
 from musicians.tests.factories import MusicianFactory
 
@@ -31,6 +33,20 @@ def test_a_commit_storing_four_texts_queues_them_in_one_broker_round_trip(
         messages_queue(offers())
 
     assert (published.round_trips, published.lpushes) == (1, 1)
+
+
+def test_groups_of_texts_are_stored_in_one_insert_and_sent_by_a_task_each_in_one_round_trip(
+    monkeypatch, django_capture_on_commit_callbacks, django_assert_num_queries, outbox
+):
+    later = timezone.now() + dt.timedelta(hours=8)
+    held = Draft(Message.Purpose.OFFER, PHONES[3], "Offer 4", send_after=later)
+    queue_now("messaging.tasks.send_message", 0)
+    commit = django_capture_on_commit_callbacks(execute=True)
+    with publishes_counted(monkeypatch) as published, commit, transaction.atomic(), django_assert_num_queries(1):
+        groups = message_groups_queue([offers(2), offers(3)[2:], [held], []])
+
+    assert [[text.body for text in group] for group in groups] == [["Offer 1", "Offer 2"], ["Offer 3"], ["Offer 4"], []]
+    assert (published.round_trips, published.lpushes) == (1, 2)  # one send_messages, one send_message; held waits
 
 
 def test_it_sends_each_text_of_the_commit_once_however_often_the_task_runs(outbox):
