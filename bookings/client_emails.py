@@ -23,6 +23,8 @@ from core.timefmt import format_session
 from messaging.services import retry_delay
 
 from .models import Booking, ClientEmail
+from .texting import manager_alert
+from .texts import client_email_cut_off_text
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +66,7 @@ def client_email_send(*, email_id: int, now: dt.datetime | None = None) -> float
     """Send the email once; seconds until the next try after a failure, or None when done."""
     now = now or timezone.now()
     claimed = ClientEmail.objects.filter(pk=email_id, status=ClientEmail.Status.QUEUED)
-    if not claimed.update(status=ClientEmail.Status.SENDING):
+    if not claimed.update(status=ClientEmail.Status.SENDING, sending_started_at=timezone.now()):
         return None  # sent already, being sent, or given up
     email = ClientEmail.objects.get(pk=email_id)
     try:
@@ -101,5 +103,32 @@ def client_emails_relay(*, now: dt.datetime | None = None) -> int:
     client_email_send makes a second queueing harmless.
     """
     now = now or timezone.now()
+    client_emails_cut_off(now=now)
     due = ClientEmail.objects.filter(status=ClientEmail.Status.QUEUED, next_try_at__lte=now - RELAY_GRACE)
     return sum(queue_now("bookings.musician_tasks.send_client_email", pk) for pk in due.values_list("pk", flat=True))
+
+
+# Longer than a send task may run (CELERY_TASK_TIME_LIMIT, 5 minutes): a claim this old was
+# left by a worker that died mid-send.
+SENDING_LEASE = dt.timedelta(minutes=15)
+
+
+def client_emails_cut_off(*, now: dt.datetime) -> int:
+    """Emails whose send was cut off (the worker died holding the claim): maybe sent.
+
+    They are not sent again, since the mail server may have taken them and a second
+    confirmation is worse than asking; each is marked on the booking page and Dane
+    is texted once to check with the client.
+    """
+    lapsed = ClientEmail.objects.filter(status=ClientEmail.Status.SENDING, sending_started_at__lte=now - SENDING_LEASE)
+    marked = 0
+    for email in lapsed.select_related("booking__studio"):
+        changed = ClientEmail.objects.filter(pk=email.pk, status=ClientEmail.Status.SENDING).update(
+            status=ClientEmail.Status.UNKNOWN, error="The send was cut off: it may or may not have gone."
+        )
+        if changed:  # one relay run marks it; only that one tells Dane
+            marked += 1
+            body = client_email_cut_off_text(email=email.to_email, kind=email.get_kind_display(), booking=email.booking)
+            manager_alert(studio=email.booking.studio, body=body, booking=email.booking)
+            logger.warning("Email %s to the client of booking %s may not have gone", email.pk, email.booking_id)
+    return marked

@@ -426,6 +426,7 @@ class ClientEmail(models.Model):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        UNKNOWN = "unknown", "Maybe sent (its send was cut off)"
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="client_emails")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -439,6 +440,9 @@ class ClientEmail(models.Model):
         null=True, blank=True, db_index=True, help_text="When a queued email is due (the relay queues it again after)."
     )
     created_at = models.DateTimeField()
+    sending_started_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the send that holds the claim began (a lapsed one: maybe sent)."
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -69,6 +69,13 @@ def board_link(booking: Booking) -> str:
     return absolute_url(reverse("dashboard-booking", args=[booking.pk]))
 
 
+def client_email_cut_off_text(*, email: str, kind: str, booking: Booking) -> str:
+    return (
+        f"Workflow: the email to the client ({kind.lower()}) to {email} may not have gone: its send was "
+        f"cut off. Please check with them. {board_link(booking)}"
+    )
+
+
 def offer_text(
     *,
     studio_name: str,

@@ -129,3 +129,35 @@ def test_the_cancel_form_on_the_board_emails_the_client_only_when_dane_ticks_it(
 
     assert ClientEmail.objects.filter(booking=booking, kind=ClientEmail.Kind.CANCELLED).count() == emails
     assert Booking.objects.get(pk=booking.pk).status == Booking.Status.CANCELLED
+
+
+def test_an_email_whose_send_was_cut_off_is_marked_maybe_sent_and_dane_is_told_once(clock, studio, outbox):
+    """A worker killed mid-send leaves the row claimed: it is never sent again (it may have
+    gone), but after the lease it says so on the booking page and Dane hears of it once."""
+    from messaging.models import Message
+
+    booking = booked(studio)
+    email = ClientEmail.objects.get(booking=booking)
+    ClientEmail.objects.filter(pk=email.pk).update(status=ClientEmail.Status.SENDING, sending_started_at=clock_now())
+
+    clock.shift(dt.timedelta(minutes=5))
+    assert client_emails_relay() == 0
+    email.refresh_from_db()
+    assert email.status == ClientEmail.Status.SENDING  # its send may still be running
+
+    clock.shift(dt.timedelta(minutes=11))
+    client_emails_relay()
+    client_emails_relay()
+
+    email.refresh_from_db()
+    assert email.status == ClientEmail.Status.UNKNOWN
+    [alert] = Message.objects.filter(purpose=Message.Purpose.ALERT, body__contains="may not have gone")
+    assert "jane@example.com" in alert.body and f"/admin/board/{booking.pk}/" in alert.body
+    client_email_send(email_id=email.pk)
+    assert mail.outbox == []  # never sent twice on a guess
+
+
+def clock_now():
+    from django.utils import timezone
+
+    return timezone.now()
