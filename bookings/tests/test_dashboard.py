@@ -68,6 +68,28 @@ def test_the_board_counts_failed_texts_of_both_kinds_and_each_bookings_times(adm
     assert "failed" not in row(other) and "<td>1</td>" in row(other)
 
 
+def test_the_board_row_escapes_what_clients_wrote_and_marks_paused_calendar_and_attention(admin_client, band):
+    booking = started()
+    reason = "Nobody left to ask <for drums> & " + "x" * 100
+    Booking.objects.filter(pk=booking.pk).update(
+        client_name="<b>Kim & Co</b>", song_title='"Loud" <i>', status=Booking.Status.NEEDS_ATTENTION,
+        attention_reason=reason, escalation_paused=True, calendar_sync="failed",
+    )  # fmt: skip
+
+    page = admin_client.get(reverse("dashboard-board")).content.decode()
+
+    start = page.index(f'data-booking="{booking.pk}"')
+    row = page[start : page.index("</tr>", start)]
+    link = reverse("dashboard-booking", args=[booking.pk])
+    assert f'<td><a href="{link}">&lt;b&gt;Kim &amp; Co&lt;/b&gt;</a></td>' in row
+    assert f'<a href="{link}">{booking.pk}</a>' in row
+    assert "<td>&quot;Loud&quot; &lt;i&gt;</td>" in row
+    assert '<span class="pill needs_attention">Needs attention</span> <span class="muted">(paused)</span>' in row
+    assert '<span class="warn">calendar failed</span>' in row
+    assert '<span class="warn">Nobody left to ask &lt;for drums&gt; &amp; ' + "x" * 46 + "…</span>" in row
+    assert '<td><span class="muted">-</span></td>' in row  # no escalation while it needs attention
+
+
 def board_queries(admin_client) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert admin_client.get(reverse("dashboard-board")).status_code == 200
