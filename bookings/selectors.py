@@ -2,7 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import cast
+from typing import NamedTuple, cast
 from zoneinfo import ZoneInfo
 
 from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Value, When
@@ -224,12 +224,12 @@ def booking_view(*, booking_id: int, now: dt.datetime, whole_history: bool = Fal
     their counts), so the page costs the same however long the history; `whole_history` reads it all."""
     booking = Booking.objects.select_related("studio__fill_policy", "current_time", "inbound_email").get(pk=booking_id)
     limit = None if whole_history else HISTORY_SHOWN
-    here = list(  # the offers at the current time: the ranking's answers and the next step
-        Offer.objects.filter(booking=booking, candidate_time_id=booking.current_time_id)
-        .select_related("musician")
-        .only(*OFFER_HERE_COLUMNS)
+    here = [  # the offers at the current time: the ranking's answers and the next step
+        OfferHere(*columns)
+        for columns in Offer.objects.filter(booking=booking, candidate_time_id=booking.current_time_id)
         .order_by("created_at", "pk")
-    )
+        .values_list(*OfferHere._fields)
+    ]
     counts = dict.fromkeys(["offer_texts", "other_texts", "events", "answers"], 0)
     counts.update((what, n) for what, _, n in _history_counts(booking.pk))
     times = list(booking.candidate_times.order_by("rank"))
@@ -263,12 +263,22 @@ def _history_counts(booking_id: int) -> list[tuple[str, int, int]]:
     return list(first.union(*rest, all=True))
 
 
-# What the page reads of an offer at the current time (the ranking, the next step) and of a text
-# (the texts table, the timeline): not the wide rows, the musician's notes and the text's body.
-OFFER_HERE_COLUMNS = (
-    "seat_id", "musician_id", "status", "created_at", "message_id", "sends_at", "nudge_at", "nudged_at",
-    "musician__name",
-)  # fmt: skip
+class OfferHere(NamedTuple):
+    """What the page reads of an offer at the current time (the ranking, the next step): plain
+    columns, not 200 offers and their musicians as model instances."""
+
+    seat_id: int
+    musician_id: int
+    status: str
+    created_at: dt.datetime
+    message_id: int | None
+    sends_at: dt.datetime | None
+    nudge_at: dt.datetime | None
+    nudged_at: dt.datetime | None
+    musician__name: str
+
+
+# What the page reads of a text (the texts table, the timeline): not the wide rows, the text's body.
 TEXT_COLUMNS = ("created_at", "purpose", "to_phone", "status", "error", "musician__name")
 
 
@@ -336,7 +346,9 @@ def _latest_timeline(booking: Booking, texts: list[TextRow], limit: int | None) 
     return shown
 
 
-def _seats(booking: Booking, here: list[Offer], now: dt.datetime) -> tuple[list[SeatView], list[Fill], list[Player]]:
+def _seats(
+    booking: Booking, here: list[OfferHere], now: dt.datetime
+) -> tuple[list[SeatView], list[Fill], list[Player]]:
     """Each seat: who fills it, and its musicians ranked with their answers (`here`: the offers at the current time);
     with the fills at the current time (the line-up, by instrument) and the textable players of its instruments."""
     time = booking.current_time
@@ -395,7 +407,7 @@ def _add_left_out(views: dict[int, SeatView], seats: list[Seat]) -> None:
                 views[seat.pk].ranked.append(Candidate(name, None, reason))
 
 
-def _next_step(booking: Booking, here: list[Offer], now: dt.datetime) -> str:
+def _next_step(booking: Booking, here: list[OfferHere], now: dt.datetime) -> str:
     if booking.status == Booking.Status.CONFIRMED:
         return "Booked. Nothing left to do."
     if booking.status == Booking.Status.CANCELLED:
@@ -410,7 +422,7 @@ def _next_step(booking: Booking, here: list[Offer], now: dt.datetime) -> str:
     return _policy_step(booking, here, due, now)
 
 
-def _policy_step(booking: Booking, here: list[Offer], due: dt.datetime, now: dt.datetime) -> str:
+def _policy_step(booking: Booking, here: list[OfferHere], due: dt.datetime, now: dt.datetime) -> str:
     """The policy in force and what it does next: "… (paced policy): asked Kim, Ray at 2:05 PM EST; …"."""
     zone = booking.studio.zone
     policy = policy_for(booking.studio)
@@ -419,11 +431,11 @@ def _policy_step(booking: Booking, here: list[Offer], due: dt.datetime, now: dt.
     sent = [o for o in waiting if o.message_id]
     if sent:
         last = max(o.created_at for o in sent)
-        names = ", ".join(o.musician.name for o in sent if o.created_at == last)
+        names = ", ".join(o.musician__name for o in sent if o.created_at == last)
         parts.append(f"asked {names} at {format_clock(last, zone)}")
     for offer in waiting:
         if offer.message_id is None and offer.sends_at:
-            parts.append(f"{offer.musician.name}'s quiet hours end {format_clock(offer.sends_at, zone)}")
+            parts.append(f"{offer.musician__name}'s quiet hours end {format_clock(offer.sends_at, zone)}")
     nudges = [o.nudge_at for o in waiting if o.nudge_at and not o.nudged_at and o.message_id and o.nudge_at > now]
     if nudges:
         parts.append(f"nudge at {format_clock(min(nudges), zone)}")

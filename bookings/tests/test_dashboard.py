@@ -193,6 +193,7 @@ def test_assigning_by_hand_fills_the_seat_and_can_confirm(admin_client, band):
 
 def test_assign_by_hand_lists_the_textable_musicians_who_play_its_seats_by_name(admin_client, band):
     MusicianFactory(name="Bassist", plays=["electric-bass"])  # active, but plays none of its seats
+    MusicianFactory(name="Dee & <Co>", plays=["drums"])
     booking = started()
 
     page = admin_client.get(reverse("dashboard-booking", args=[booking.pk])).content.decode()
@@ -200,7 +201,7 @@ def test_assign_by_hand_lists_the_textable_musicians_who_play_its_seats_by_name(
     start = page.index('<select name="musician">')
     listed = page[start : page.index("</select>", start)]
     names = [option.split(">", 1)[1].split("<", 1)[0] for option in listed.split("<option")[1:]]
-    assert names == ["Dana", "Drew", "Kim"]  # not Gone (inactive), not the bassist
+    assert names == ["Dana", "Dee &amp; &lt;Co&gt;", "Drew", "Kim"]  # not Gone (inactive), not the bassist
     assert f'value="{band["kim"].pk}"' in listed
 
 
