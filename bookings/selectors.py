@@ -2,7 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import NamedTuple, cast
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Value, When
@@ -144,13 +144,22 @@ class TimelineEntry:
     when: str = ""  # `at` as the page prints it, on the studio's clock (set for the entries shown)
 
 
+class TextMessage(NamedTuple):
+    """What the texts table and the timeline need of a text itself."""
+
+    pk: int
+    created_at: dt.datetime
+    purpose: str
+    status: str
+    error: str
+
+
 @dataclass
 class TextRow:
-    """One text of the booking (with the offer it carried), and its line of the texts table as printed:
-    worked out here once, not by template filters on every line of every refresh."""
+    """One text of the booking (with what the offer it carried says), and its line of the texts table
+    as printed: worked out here once, not by template filters on every line of every refresh."""
 
-    message: Message
-    offer: Offer | None
+    message: TextMessage
     when: str
     purpose: str
     to: str
@@ -169,17 +178,20 @@ class TextRow:
         return self.failed and self.message.purpose != Message.Purpose.OFFER
 
 
-def _text_row(message: Message, offer: Offer | None, zone: ZoneInfo) -> TextRow:
-    failed = message.status == Message.Status.FAILED
-    row = TextRow(
-        message, offer, format_stamp(message.created_at, zone), message.get_purpose_display(),
-        message.musician.name if message.musician else message.to_phone,
-        Truncator(message.error).chars(60) if failed else message.get_status_display(),
+# A text's columns as `_latest_texts` reads them, after the path to the text (`message__`).
+TEXT_COLUMNS = ("id", "created_at", "purpose", "status", "error", "to_phone", "musician__name")
+_PURPOSES, _DELIVERIES = dict(Message.Purpose.choices), dict(Message.Status.choices)
+
+
+def _text_row(columns: tuple, zone: ZoneInfo) -> TextRow:
+    """`columns`: TEXT_COLUMNS' values, plain (not a text, its musician and its offer as model instances)."""
+    pk, created_at, purpose, status, error, to_phone, musician_name = columns
+    failed = status == Message.Status.FAILED
+    return TextRow(
+        TextMessage(pk, created_at, purpose, status, error), format_stamp(created_at, zone),
+        str(_PURPOSES.get(purpose, purpose)), musician_name if musician_name is not None else to_phone,
+        Truncator(error).chars(60) if failed else str(_DELIVERIES.get(status, status)),
     )  # fmt: skip
-    if offer is not None:
-        row.answer, row.seat, row.option = f" · {offer.get_status_display()}", str(offer.seat), str(offer.option)
-        row.answered = format_stamp(offer.answered_at, zone) if offer.answered_at else ""
-    return row
 
 
 # The latest texts and timeline entries a booking page shows unless asked for the whole history.
@@ -278,10 +290,6 @@ class OfferHere(NamedTuple):
     musician__name: str
 
 
-# What the page reads of a text (the texts table, the timeline): not the wide rows, the text's body.
-TEXT_COLUMNS = ("created_at", "purpose", "to_phone", "status", "error", "musician__name")
-
-
 def _latest_texts(
     booking: Booking, limit: int | None, *, seats: dict[int, Seat], times: list[CandidateTime]
 ) -> list[TextRow]:
@@ -291,23 +299,25 @@ def _latest_texts(
     """
     offers = (
         Offer.objects.filter(booking=booking, message__isnull=False)
-        .select_related("message__musician")
-        .only("seat_id", "candidate_time_id", "status", "answered_at", *(f"message__{c}" for c in TEXT_COLUMNS))
         .order_by("-message__created_at", "-message_id")
+        .values_list("seat_id", "candidate_time_id", "status", "answered_at", *(f"message__{c}" for c in TEXT_COLUMNS))
     )
-    by_pk = {time.pk: time for time in times}
+    seat_names = {pk: str(seat) for pk, seat in seats.items()}
+    options = {time.pk: str(time.rank) for time in times}
+    labels = dict(Offer.Status.choices)
     zone = booking.studio.zone
     rows = []
-    for offer in offers[:limit]:
-        offer.seat, offer.candidate_time = seats[offer.seat_id], by_pk[offer.candidate_time_id]
-        rows.append(_text_row(cast(Message, offer.message), offer, zone))  # texts only
+    for seat_id, time_id, status, answered_at, *text in offers[:limit]:
+        row = _text_row(tuple(text), zone)
+        row.answer, row.seat, row.option = f" · {labels.get(status, status)}", seat_names[seat_id], options[time_id]
+        row.answered = format_stamp(answered_at, zone) if answered_at else ""
+        rows.append(row)
     others = (  # newest first off the (booking, texted_at) index, however long the history
         BookingText.objects.filter(booking=booking)
-        .select_related("message__musician")
-        .only("message_id", *(f"message__{column}" for column in TEXT_COLUMNS))
         .order_by("-texted_at", "-message_id")
+        .values_list(*(f"message__{column}" for column in TEXT_COLUMNS))
     )
-    rows += [_text_row(text.message, None, zone) for text in others[:limit]]
+    rows += [_text_row(text, zone) for text in others[:limit]]
     rows.sort(key=lambda row: (row.message.created_at, row.message.pk))
     return rows[-limit:] if limit else rows
 
