@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, DateTimeField, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.text import Truncator
 
 from core.timefmt import format_clock, format_moment, format_stamp
@@ -242,8 +242,7 @@ def booking_view(*, booking_id: int, now: dt.datetime, whole_history: bool = Fal
         .order_by("created_at", "pk")
         .values_list(*OfferHere._fields)
     ]
-    counts = dict.fromkeys(["offer_texts", "other_texts", "events", "answers"], 0)
-    counts.update((what, n) for what, _, n in _history_counts(booking.pk))
+    history, counts = _history(booking, limit)
     times = list(booking.candidate_times.order_by("rank"))
     seats, lineup, roster = _seats(booking, here, now)
     messages = _latest_texts(booking, limit, seats={view.seat.pk: view.seat for view in seats}, times=times)
@@ -255,7 +254,7 @@ def booking_view(*, booking_id: int, now: dt.datetime, whole_history: bool = Fal
         assignable=sorted(((p.id, p.name) for p in roster), key=lambda player: (player[1], player[0])),
         messages=messages,
         text_count=counts["offer_texts"] + counts["other_texts"],
-        timeline=_latest_timeline(booking, messages, limit),
+        timeline=_latest_timeline(booking, history, messages, limit),
         timeline_count=sum(counts.values()),
         whole_history=whole_history,
         next_step=_next_step(booking, here, now),
@@ -263,16 +262,46 @@ def booking_view(*, booking_id: int, now: dt.datetime, whole_history: bool = Fal
     )
 
 
-def _history_counts(booking_id: int) -> list[tuple[str, int, int]]:
-    """How long the booking's history is: its texts (two kinds), events and answers, in one query."""
-    about = {"booking_id__in": [booking_id]}
-    first, *rest = [
-        _counted("offer_texts", Offer.objects.filter(**about, message__isnull=False)),
-        _counted("other_texts", BookingText.objects.filter(**about)),
-        _counted("events", BookingEvent.objects.filter(**about)),
-        _counted("answers", Offer.objects.filter(**about, answered_at__isnull=False)),
+_COUNT_LINE = 3  # a count's place in the history statement, after events (0), texts (1) and answers (2)
+
+
+def _history(booking: Booking, limit: int | None) -> tuple[list[tuple], dict[str, int]]:
+    """The latest `limit` events and answers (all for None), as (at, 0 or 2, pk, summary or status, who,
+    kind), and how long the booking's history is (texts of two kinds, events, answers): one UNION ALL."""
+    events = (
+        BookingEvent.objects.filter(booking=booking)
+        .order_by("-at", "-pk")
+        .values_list("at", Value(0), "pk", "summary", "actor", "kind")[:limit]
+    )
+    answers = (  # (at, 2, pk, status, who, "answer")
+        Offer.objects.filter(booking=booking, answered_at__isnull=False)
+        .order_by("-answered_at", "-pk")
+        .values_list("answered_at", Value(2), "pk", "status", "musician__name", Value("answer", CharField()))[:limit]
+    )
+    about = {"booking_id": booking.pk}
+    counted = [
+        _history_count("offer_texts", Offer.objects.filter(**about, message__isnull=False)),
+        _history_count("other_texts", BookingText.objects.filter(**about)),
+        _history_count("events", BookingEvent.objects.filter(**about)),
+        _history_count("answers", Offer.objects.filter(**about, answered_at__isnull=False)),
     ]
-    return list(first.union(*rest, all=True))
+    counts = dict.fromkeys(["offer_texts", "other_texts", "events", "answers"], 0)
+    rows = []
+    for row in events.union(answers, *counted, all=True):
+        if row[1] == _COUNT_LINE:
+            counts[row[3]] = row[2]
+        else:
+            rows.append(row)
+    return rows, counts
+
+
+def _history_count(what: str, queryset: QuerySet) -> QuerySet:
+    """`queryset`'s row count as a line of the history statement: (NULL, _COUNT_LINE, n, `what`, "", "count")."""
+    counted = queryset.order_by().values("booking_id").annotate(n=Count("pk"))
+    return counted.values_list(
+        Value(None, DateTimeField()), Value(_COUNT_LINE), "n", Value(what, CharField()), Value("", CharField()),
+        Value("count", CharField()),
+    )  # fmt: skip
 
 
 class OfferHere(NamedTuple):
@@ -322,26 +351,18 @@ def _latest_texts(
     return rows[-limit:] if limit else rows
 
 
-def _latest_timeline(booking: Booking, texts: list[TextRow], limit: int | None) -> list[TimelineEntry]:
+def _latest_timeline(
+    booking: Booking, history: list[tuple], texts: list[TextRow], limit: int | None
+) -> list[TimelineEntry]:
     """The latest `limit` entries (all for None), oldest first: events, then texts, then answers at one instant.
 
-    `texts` are already the latest `limit` texts; the entries shown can only come from the
-    latest `limit` of each kind.
+    `history` are the latest `limit` events and answers (`_history`), `texts` the latest `limit`
+    texts: the entries shown can only come from the latest `limit` of each kind.
     """
-    events = (
-        BookingEvent.objects.filter(booking=booking)
-        .order_by("-at", "-pk")
-        .values_list("at", Value(0), "pk", "summary", "actor", "kind")[:limit]
-    )
-    answers = (  # one statement with the events: (at, 2, pk, status, who, "answer")
-        Offer.objects.filter(booking=booking, answered_at__isnull=False)
-        .order_by("-answered_at", "-pk")
-        .values_list("answered_at", Value(2), "pk", "status", "musician__name", Value("answer", CharField()))[:limit]
-    )
     labels = dict(Offer.Status.choices)
     keyed = [
         ((at, order, pk), TimelineEntry(at, f"Answered: {labels[what]}" if order else what, who, kind))
-        for at, order, pk, what, who, kind in events.union(answers, all=True)
+        for at, order, pk, what, who, kind in history
     ]
     for row in texts:
         keyed.append(((row.message.created_at, 1, row.message.pk), TimelineEntry(

@@ -260,13 +260,14 @@ def test_the_pages_cost_a_pinned_number_of_queries(admin_client, band):
 
     # the session, the user, the bookings shown, their counts (one UNION ALL of grouped counts)
     assert board_queries(admin_client) == 4
-    # the session, the user, 15 for the booking (itself, its times, seats, the fills at the current time (also
-    # the line-up), the offers there, the latest texts of each kind, the latest events and answers (one UNION ALL)
-    # and one query counting each: the page shows the latest 50; the roster's six: holds, players, weekly hours,
-    # blackouts, busy, left out), then replies and client emails (musician_board). Was 24: the booking read
-    # twice, its seats twice, the line-up's fills again, events and answers apart and every active musician for
-    # "Assign by hand" (now the roster's players). The same for 2,000 texts (see the test above).
-    assert booking_page_queries(admin_client, booking) == 19
+    # the session, the user, 14 for the booking (itself, its times, seats, the fills at the current time (also
+    # the line-up), the offers there, the latest texts of each kind, the latest events and answers with a count
+    # of each kind of history (one UNION ALL): the page shows the latest 50; the roster's six: holds, players,
+    # weekly hours, blackouts, busy, left out), then replies and client emails (musician_board). Was 19 with the
+    # counts in a statement of their own; 24 before that: the booking read twice, its seats twice, the line-up's
+    # fills again, events and answers apart and every active musician for "Assign by hand" (now the roster's
+    # players). The same for 2,000 texts (see the test above).
+    assert booking_page_queries(admin_client, booking) == 18
 
 
 def test_an_unreadable_email_page_offers_to_read_it_again(admin_client):
