@@ -226,8 +226,20 @@ def test_resending_a_failed_text_queues_a_new_one(admin_client, band):
         body="hi",
         musician=band["kim"],
         status="failed",
-        error="503",
+        error="503 <Service> & down",
     )
+
+    page = admin_client.get(reverse("dashboard-booking", args=[booking.pk])).content.decode()
+    row = page[page.index("<tr><td>", page.index('id="texts"')) :]
+    row = row[: row.index("</tr>", row.index('title="503'))]
+    assert (
+        '<span class="warn" title="503 &lt;Service&gt; &amp; down">failed: 503 &lt;Service&gt; &amp; down</span>' in row
+    )
+    action = reverse("dashboard-action", args=[booking.pk, "resend"])
+    assert (
+        f'<form class="inline" method="post" action="{action}"><input type="hidden" name="csrfmiddlewaretoken"' in row
+    )
+    assert f'<input type="hidden" name="message" value="{failed.pk}"><button type="submit"' in row
 
     admin_client.post(reverse("dashboard-action", args=[booking.pk, "resend"]), {"message": failed.pk})
 
