@@ -27,7 +27,7 @@ def ranking(candidates: list[Candidate]) -> SafeString:
 def musician_options(assignable: list[tuple[int, str]]) -> SafeString:
     """The "Assign by hand" choices as `<option>`s: ~200 of them, one string join instead of a loop of nodes."""
     options = "".join(f'<option value="{pk}">{escape(name)}</option>' for pk, name in assignable)
-    return mark_safe(options)  # noqa: S308  # nosec B308 B703: the names escaped above, the ids are ints
+    return mark_safe(options)  # noqa: S308  # nosec B308 B703: the names escaped above and the ids are ints
 
 
 @register.simple_tag
@@ -45,7 +45,7 @@ def text_rows(context: template.Context, rows: list[TextRow], resend: str) -> Sa
     """The texts table's `<tr>`s; a failed text other than an offer gets a Resend form (posting to `resend`)."""
     csrf = CsrfTokenNode().render(context) if any(row.resendable for row in rows) else ""
     lines = "".join(_text_row(row, escape(resend), csrf) for row in rows)
-    return mark_safe(lines)  # noqa: S308  # nosec B308 B703: every part escaped in _text_row, the token by Django
+    return mark_safe(lines)  # noqa: S308  # nosec B308 B703: every part escaped in _text_row
 
 
 def _text_row(row: TextRow, resend: str, csrf: str) -> str:
