@@ -2,10 +2,10 @@
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import cast
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, DateTimeField, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.text import Truncator
 
 from core.timefmt import format_clock, format_moment, format_stamp
@@ -144,13 +144,22 @@ class TimelineEntry:
     when: str = ""  # `at` as the page prints it, on the studio's clock (set for the entries shown)
 
 
+class TextMessage(NamedTuple):
+    """What the texts table and the timeline need of a text itself."""
+
+    pk: int
+    created_at: dt.datetime
+    purpose: str
+    status: str
+    error: str
+
+
 @dataclass
 class TextRow:
-    """One text of the booking (with the offer it carried), and its line of the texts table as printed:
-    worked out here once, not by template filters on every line of every refresh."""
+    """One text of the booking (with what the offer it carried says), and its line of the texts table
+    as printed: worked out here once, not by template filters on every line of every refresh."""
 
-    message: Message
-    offer: Offer | None
+    message: TextMessage
     when: str
     purpose: str
     to: str
@@ -169,17 +178,20 @@ class TextRow:
         return self.failed and self.message.purpose != Message.Purpose.OFFER
 
 
-def _text_row(message: Message, offer: Offer | None, zone: ZoneInfo) -> TextRow:
-    failed = message.status == Message.Status.FAILED
-    row = TextRow(
-        message, offer, format_stamp(message.created_at, zone), message.get_purpose_display(),
-        message.musician.name if message.musician else message.to_phone,
-        Truncator(message.error).chars(60) if failed else message.get_status_display(),
+# A text's columns as `_latest_texts` reads them, after the path to the text (`message__`).
+TEXT_COLUMNS = ("id", "created_at", "purpose", "status", "error", "to_phone", "musician__name")
+_PURPOSES, _DELIVERIES = dict(Message.Purpose.choices), dict(Message.Status.choices)
+
+
+def _text_row(columns: tuple, zone: ZoneInfo) -> TextRow:
+    """`columns`: TEXT_COLUMNS' values, plain (not a text, its musician and its offer as model instances)."""
+    pk, created_at, purpose, status, error, to_phone, musician_name = columns
+    failed = status == Message.Status.FAILED
+    return TextRow(
+        TextMessage(pk, created_at, purpose, status, error), format_stamp(created_at, zone),
+        str(_PURPOSES.get(purpose, purpose)), musician_name if musician_name is not None else to_phone,
+        Truncator(error).chars(60) if failed else str(_DELIVERIES.get(status, status)),
     )  # fmt: skip
-    if offer is not None:
-        row.answer, row.seat, row.option = f" · {offer.get_status_display()}", str(offer.seat), str(offer.option)
-        row.answered = format_stamp(offer.answered_at, zone) if offer.answered_at else ""
-    return row
 
 
 # The latest texts and timeline entries a booking page shows unless asked for the whole history.
@@ -224,14 +236,13 @@ def booking_view(*, booking_id: int, now: dt.datetime, whole_history: bool = Fal
     their counts), so the page costs the same however long the history; `whole_history` reads it all."""
     booking = Booking.objects.select_related("studio__fill_policy", "current_time", "inbound_email").get(pk=booking_id)
     limit = None if whole_history else HISTORY_SHOWN
-    here = list(  # the offers at the current time: the ranking's answers and the next step
-        Offer.objects.filter(booking=booking, candidate_time_id=booking.current_time_id)
-        .select_related("musician")
-        .only(*OFFER_HERE_COLUMNS)
+    here = [  # the offers at the current time: the ranking's answers and the next step
+        OfferHere(*columns)
+        for columns in Offer.objects.filter(booking=booking, candidate_time_id=booking.current_time_id)
         .order_by("created_at", "pk")
-    )
-    counts = dict.fromkeys(["offer_texts", "other_texts", "events", "answers"], 0)
-    counts.update((what, n) for what, _, n in _history_counts(booking.pk))
+        .values_list(*OfferHere._fields)
+    ]
+    history, counts = _history(booking, limit)
     times = list(booking.candidate_times.order_by("rank"))
     seats, lineup, roster = _seats(booking, here, now)
     messages = _latest_texts(booking, limit, seats={view.seat.pk: view.seat for view in seats}, times=times)
@@ -243,7 +254,7 @@ def booking_view(*, booking_id: int, now: dt.datetime, whole_history: bool = Fal
         assignable=sorted(((p.id, p.name) for p in roster), key=lambda player: (player[1], player[0])),
         messages=messages,
         text_count=counts["offer_texts"] + counts["other_texts"],
-        timeline=_latest_timeline(booking, messages, limit),
+        timeline=_latest_timeline(booking, history, messages, limit),
         timeline_count=sum(counts.values()),
         whole_history=whole_history,
         next_step=_next_step(booking, here, now),
@@ -251,25 +262,61 @@ def booking_view(*, booking_id: int, now: dt.datetime, whole_history: bool = Fal
     )
 
 
-def _history_counts(booking_id: int) -> list[tuple[str, int, int]]:
-    """How long the booking's history is: its texts (two kinds), events and answers, in one query."""
-    about = {"booking_id__in": [booking_id]}
-    first, *rest = [
-        _counted("offer_texts", Offer.objects.filter(**about, message__isnull=False)),
-        _counted("other_texts", BookingText.objects.filter(**about)),
-        _counted("events", BookingEvent.objects.filter(**about)),
-        _counted("answers", Offer.objects.filter(**about, answered_at__isnull=False)),
+_COUNT_LINE = 3  # a count's place in the history statement, after events (0), texts (1) and answers (2)
+
+
+def _history(booking: Booking, limit: int | None) -> tuple[list[tuple], dict[str, int]]:
+    """The latest `limit` events and answers (all for None), as (at, 0 or 2, pk, summary or status, who,
+    kind), and how long the booking's history is (texts of two kinds, events, answers): one UNION ALL."""
+    events = (
+        BookingEvent.objects.filter(booking=booking)
+        .order_by("-at", "-pk")
+        .values_list("at", Value(0), "pk", "summary", "actor", "kind")[:limit]
+    )
+    answers = (  # (at, 2, pk, status, who, "answer")
+        Offer.objects.filter(booking=booking, answered_at__isnull=False)
+        .order_by("-answered_at", "-pk")
+        .values_list("answered_at", Value(2), "pk", "status", "musician__name", Value("answer", CharField()))[:limit]
+    )
+    about = {"booking_id": booking.pk}
+    counted = [
+        _history_count("offer_texts", Offer.objects.filter(**about, message__isnull=False)),
+        _history_count("other_texts", BookingText.objects.filter(**about)),
+        _history_count("events", BookingEvent.objects.filter(**about)),
+        _history_count("answers", Offer.objects.filter(**about, answered_at__isnull=False)),
     ]
-    return list(first.union(*rest, all=True))
+    counts = dict.fromkeys(["offer_texts", "other_texts", "events", "answers"], 0)
+    rows = []
+    for row in events.union(answers, *counted, all=True):
+        if row[1] == _COUNT_LINE:
+            counts[row[3]] = row[2]
+        else:
+            rows.append(row)
+    return rows, counts
 
 
-# What the page reads of an offer at the current time (the ranking, the next step) and of a text
-# (the texts table, the timeline): not the wide rows, the musician's notes and the text's body.
-OFFER_HERE_COLUMNS = (
-    "seat_id", "musician_id", "status", "created_at", "message_id", "sends_at", "nudge_at", "nudged_at",
-    "musician__name",
-)  # fmt: skip
-TEXT_COLUMNS = ("created_at", "purpose", "to_phone", "status", "error", "musician__name")
+def _history_count(what: str, queryset: QuerySet) -> QuerySet:
+    """`queryset`'s row count as a line of the history statement: (NULL, _COUNT_LINE, n, `what`, "", "count")."""
+    counted = queryset.order_by().values("booking_id").annotate(n=Count("pk"))
+    return counted.values_list(
+        Value(None, DateTimeField()), Value(_COUNT_LINE), "n", Value(what, CharField()), Value("", CharField()),
+        Value("count", CharField()),
+    )  # fmt: skip
+
+
+class OfferHere(NamedTuple):
+    """What the page reads of an offer at the current time (the ranking, the next step): plain
+    columns, not 200 offers and their musicians as model instances."""
+
+    seat_id: int
+    musician_id: int
+    status: str
+    created_at: dt.datetime
+    message_id: int | None
+    sends_at: dt.datetime | None
+    nudge_at: dt.datetime | None
+    nudged_at: dt.datetime | None
+    musician__name: str
 
 
 def _latest_texts(
@@ -281,47 +328,41 @@ def _latest_texts(
     """
     offers = (
         Offer.objects.filter(booking=booking, message__isnull=False)
-        .select_related("message__musician")
-        .only("seat_id", "candidate_time_id", "status", "answered_at", *(f"message__{c}" for c in TEXT_COLUMNS))
         .order_by("-message__created_at", "-message_id")
+        .values_list("seat_id", "candidate_time_id", "status", "answered_at", *(f"message__{c}" for c in TEXT_COLUMNS))
     )
-    by_pk = {time.pk: time for time in times}
+    seat_names = {pk: str(seat) for pk, seat in seats.items()}
+    options = {time.pk: str(time.rank) for time in times}
+    labels = dict(Offer.Status.choices)
     zone = booking.studio.zone
     rows = []
-    for offer in offers[:limit]:
-        offer.seat, offer.candidate_time = seats[offer.seat_id], by_pk[offer.candidate_time_id]
-        rows.append(_text_row(cast(Message, offer.message), offer, zone))  # texts only
+    for seat_id, time_id, status, answered_at, *text in offers[:limit]:
+        row = _text_row(tuple(text), zone)
+        row.answer, row.seat, row.option = f" · {labels.get(status, status)}", seat_names[seat_id], options[time_id]
+        row.answered = format_stamp(answered_at, zone) if answered_at else ""
+        rows.append(row)
     others = (  # newest first off the (booking, texted_at) index, however long the history
         BookingText.objects.filter(booking=booking)
-        .select_related("message__musician")
-        .only("message_id", *(f"message__{column}" for column in TEXT_COLUMNS))
         .order_by("-texted_at", "-message_id")
+        .values_list(*(f"message__{column}" for column in TEXT_COLUMNS))
     )
-    rows += [_text_row(text.message, None, zone) for text in others[:limit]]
+    rows += [_text_row(text, zone) for text in others[:limit]]
     rows.sort(key=lambda row: (row.message.created_at, row.message.pk))
     return rows[-limit:] if limit else rows
 
 
-def _latest_timeline(booking: Booking, texts: list[TextRow], limit: int | None) -> list[TimelineEntry]:
+def _latest_timeline(
+    booking: Booking, history: list[tuple], texts: list[TextRow], limit: int | None
+) -> list[TimelineEntry]:
     """The latest `limit` entries (all for None), oldest first: events, then texts, then answers at one instant.
 
-    `texts` are already the latest `limit` texts; the entries shown can only come from the
-    latest `limit` of each kind.
+    `history` are the latest `limit` events and answers (`_history`), `texts` the latest `limit`
+    texts: the entries shown can only come from the latest `limit` of each kind.
     """
-    events = (
-        BookingEvent.objects.filter(booking=booking)
-        .order_by("-at", "-pk")
-        .values_list("at", Value(0), "pk", "summary", "actor", "kind")[:limit]
-    )
-    answers = (  # one statement with the events: (at, 2, pk, status, who, "answer")
-        Offer.objects.filter(booking=booking, answered_at__isnull=False)
-        .order_by("-answered_at", "-pk")
-        .values_list("answered_at", Value(2), "pk", "status", "musician__name", Value("answer", CharField()))[:limit]
-    )
     labels = dict(Offer.Status.choices)
     keyed = [
         ((at, order, pk), TimelineEntry(at, f"Answered: {labels[what]}" if order else what, who, kind))
-        for at, order, pk, what, who, kind in events.union(answers, all=True)
+        for at, order, pk, what, who, kind in history
     ]
     for row in texts:
         keyed.append(((row.message.created_at, 1, row.message.pk), TimelineEntry(
@@ -336,7 +377,9 @@ def _latest_timeline(booking: Booking, texts: list[TextRow], limit: int | None) 
     return shown
 
 
-def _seats(booking: Booking, here: list[Offer], now: dt.datetime) -> tuple[list[SeatView], list[Fill], list[Player]]:
+def _seats(
+    booking: Booking, here: list[OfferHere], now: dt.datetime
+) -> tuple[list[SeatView], list[Fill], list[Player]]:
     """Each seat: who fills it, and its musicians ranked with their answers (`here`: the offers at the current time);
     with the fills at the current time (the line-up, by instrument) and the textable players of its instruments."""
     time = booking.current_time
@@ -395,7 +438,7 @@ def _add_left_out(views: dict[int, SeatView], seats: list[Seat]) -> None:
                 views[seat.pk].ranked.append(Candidate(name, None, reason))
 
 
-def _next_step(booking: Booking, here: list[Offer], now: dt.datetime) -> str:
+def _next_step(booking: Booking, here: list[OfferHere], now: dt.datetime) -> str:
     if booking.status == Booking.Status.CONFIRMED:
         return "Booked. Nothing left to do."
     if booking.status == Booking.Status.CANCELLED:
@@ -410,7 +453,7 @@ def _next_step(booking: Booking, here: list[Offer], now: dt.datetime) -> str:
     return _policy_step(booking, here, due, now)
 
 
-def _policy_step(booking: Booking, here: list[Offer], due: dt.datetime, now: dt.datetime) -> str:
+def _policy_step(booking: Booking, here: list[OfferHere], due: dt.datetime, now: dt.datetime) -> str:
     """The policy in force and what it does next: "… (paced policy): asked Kim, Ray at 2:05 PM EST; …"."""
     zone = booking.studio.zone
     policy = policy_for(booking.studio)
@@ -419,11 +462,11 @@ def _policy_step(booking: Booking, here: list[Offer], due: dt.datetime, now: dt.
     sent = [o for o in waiting if o.message_id]
     if sent:
         last = max(o.created_at for o in sent)
-        names = ", ".join(o.musician.name for o in sent if o.created_at == last)
+        names = ", ".join(o.musician__name for o in sent if o.created_at == last)
         parts.append(f"asked {names} at {format_clock(last, zone)}")
     for offer in waiting:
         if offer.message_id is None and offer.sends_at:
-            parts.append(f"{offer.musician.name}'s quiet hours end {format_clock(offer.sends_at, zone)}")
+            parts.append(f"{offer.musician__name}'s quiet hours end {format_clock(offer.sends_at, zone)}")
     nudges = [o.nudge_at for o in waiting if o.nudge_at and not o.nudged_at and o.message_id and o.nudge_at > now]
     if nudges:
         parts.append(f"nudge at {format_clock(min(nudges), zone)}")

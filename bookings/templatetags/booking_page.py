@@ -1,11 +1,13 @@
-"""The booking page's longest part, its ranking: one tag per seat, not a dozen template nodes per musician."""
+"""The booking page's long parts (its ranking, the assign-by-hand options, its timeline and texts table):
+one tag each, not a dozen template nodes per musician, entry or text."""
 
 from html import escape
 
 from django import template
+from django.template.defaulttags import CsrfTokenNode
 from django.utils.safestring import SafeString, mark_safe
 
-from bookings.selectors import Candidate
+from bookings.selectors import Candidate, TextRow, TimelineEntry
 
 register = template.Library()
 
@@ -19,6 +21,50 @@ def ranking(candidates: list[Candidate]) -> SafeString:
     """
     items = "".join(f"<li>{escape(c.name)} — {_standing(c)}{_answer(c)}</li>" for c in candidates)
     return mark_safe(items)  # noqa: S308  # nosec B308 B703: every part escaped above
+
+
+@register.simple_tag
+def musician_options(assignable: list[tuple[int, str]]) -> SafeString:
+    """The "Assign by hand" choices as `<option>`s: ~200 of them, one string join instead of a loop of nodes."""
+    options = "".join(f'<option value="{pk}">{escape(name)}</option>' for pk, name in assignable)
+    return mark_safe(options)  # noqa: S308  # nosec B308 B703: the names escaped above and the ids are ints
+
+
+@register.simple_tag
+def timeline_items(entries: list[TimelineEntry]) -> SafeString:
+    """The timeline's `<li>`s: when, what, and who when someone did it."""
+    items = "".join(
+        f'<li><span class="muted">{escape(e.when)}</span> {escape(e.what)}{f" — {escape(e.who)}" if e.who else ""}</li>'
+        for e in entries
+    )
+    return mark_safe(items)  # noqa: S308  # nosec B308 B703: every part escaped above
+
+
+@register.simple_tag(takes_context=True)
+def text_rows(context: template.Context, rows: list[TextRow], resend: str) -> SafeString:
+    """The texts table's `<tr>`s; a failed text other than an offer gets a Resend form (posting to `resend`)."""
+    csrf = CsrfTokenNode().render(context) if any(row.resendable for row in rows) else ""
+    lines = "".join(_text_row(row, escape(resend), csrf) for row in rows)
+    return mark_safe(lines)  # noqa: S308  # nosec B308 B703: every part escaped in _text_row
+
+
+def _text_row(row: TextRow, resend: str, csrf: str) -> str:
+    delivery = escape(row.delivery)
+    if row.failed:
+        delivery = f'<span class="warn" title="{escape(row.message.error)}">failed: {delivery}</span>'
+    form = ""
+    if row.resendable:
+        form = (
+            f'<form class="inline" method="post" action="{resend}">{csrf}<input type="hidden" name="message" '
+            f'value="{row.message.pk}"><button type="submit" class="button">Resend</button></form>'
+        )
+    return (
+        f"\n    <tr><td>{escape(row.when)}</td><td>{escape(row.purpose)}</td><td>{escape(row.to)}</td>"
+        f"<td>{escape(row.seat)}</td><td>{escape(row.option)}</td>\n"
+        f"      <td>{delivery}{escape(row.answer)}</td>\n"
+        f"      <td>{escape(row.answered)}</td>\n"
+        f"      <td>{form}</td></tr>\n  "
+    )
 
 
 def _standing(candidate: Candidate) -> str:

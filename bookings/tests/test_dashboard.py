@@ -68,6 +68,28 @@ def test_the_board_counts_failed_texts_of_both_kinds_and_each_bookings_times(adm
     assert "failed" not in row(other) and "<td>1</td>" in row(other)
 
 
+def test_the_board_row_escapes_what_clients_wrote_and_marks_paused_calendar_and_attention(admin_client, band):
+    booking = started()
+    reason = "Nobody left to ask <for drums> & " + "x" * 100
+    Booking.objects.filter(pk=booking.pk).update(
+        client_name="<b>Kim & Co</b>", song_title='"Loud" <i>', status=Booking.Status.NEEDS_ATTENTION,
+        attention_reason=reason, escalation_paused=True, calendar_sync="failed",
+    )  # fmt: skip
+
+    page = admin_client.get(reverse("dashboard-board")).content.decode()
+
+    start = page.index(f'data-booking="{booking.pk}"')
+    row = page[start : page.index("</tr>", start)]
+    link = reverse("dashboard-booking", args=[booking.pk])
+    assert f'<td><a href="{link}">&lt;b&gt;Kim &amp; Co&lt;/b&gt;</a></td>' in row
+    assert f'<a href="{link}">{booking.pk}</a>' in row
+    assert "<td>&quot;Loud&quot; &lt;i&gt;</td>" in row
+    assert '<span class="pill needs_attention">Needs attention</span> <span class="muted">(paused)</span>' in row
+    assert '<span class="warn">calendar failed</span>' in row
+    assert '<span class="warn">Nobody left to ask &lt;for drums&gt; &amp; ' + "x" * 46 + "…</span>" in row
+    assert '<td><span class="muted">-</span></td>' in row  # no escalation while it needs attention
+
+
 def board_queries(admin_client) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert admin_client.get(reverse("dashboard-board")).status_code == 200
@@ -171,6 +193,7 @@ def test_assigning_by_hand_fills_the_seat_and_can_confirm(admin_client, band):
 
 def test_assign_by_hand_lists_the_textable_musicians_who_play_its_seats_by_name(admin_client, band):
     MusicianFactory(name="Bassist", plays=["electric-bass"])  # active, but plays none of its seats
+    MusicianFactory(name="Dee & <Co>", plays=["drums"])
     booking = started()
 
     page = admin_client.get(reverse("dashboard-booking", args=[booking.pk])).content.decode()
@@ -178,7 +201,7 @@ def test_assign_by_hand_lists_the_textable_musicians_who_play_its_seats_by_name(
     start = page.index('<select name="musician">')
     listed = page[start : page.index("</select>", start)]
     names = [option.split(">", 1)[1].split("<", 1)[0] for option in listed.split("<option")[1:]]
-    assert names == ["Dana", "Drew", "Kim"]  # not Gone (inactive), not the bassist
+    assert names == ["Dana", "Dee &amp; &lt;Co&gt;", "Drew", "Kim"]  # not Gone (inactive), not the bassist
     assert f'value="{band["kim"].pk}"' in listed
 
 
@@ -203,8 +226,20 @@ def test_resending_a_failed_text_queues_a_new_one(admin_client, band):
         body="hi",
         musician=band["kim"],
         status="failed",
-        error="503",
+        error="503 <Service> & down",
     )
+
+    page = admin_client.get(reverse("dashboard-booking", args=[booking.pk])).content.decode()
+    row = page[page.index("<tr><td>", page.index('id="texts"')) :]
+    row = row[: row.index("</tr>", row.index('title="503'))]
+    assert (
+        '<span class="warn" title="503 &lt;Service&gt; &amp; down">failed: 503 &lt;Service&gt; &amp; down</span>' in row
+    )
+    action = reverse("dashboard-action", args=[booking.pk, "resend"])
+    assert (
+        f'<form class="inline" method="post" action="{action}"><input type="hidden" name="csrfmiddlewaretoken"' in row
+    )
+    assert f'<input type="hidden" name="message" value="{failed.pk}"><button type="submit"' in row
 
     admin_client.post(reverse("dashboard-action", args=[booking.pk, "resend"]), {"message": failed.pk})
 
@@ -237,13 +272,14 @@ def test_the_pages_cost_a_pinned_number_of_queries(admin_client, band):
 
     # the session, the user, the bookings shown, their counts (one UNION ALL of grouped counts)
     assert board_queries(admin_client) == 4
-    # the session, the user, 15 for the booking (itself, its times, seats, the fills at the current time (also
-    # the line-up), the offers there, the latest texts of each kind, the latest events and answers (one UNION ALL)
-    # and one query counting each: the page shows the latest 50; the roster's six: holds, players, weekly hours,
-    # blackouts, busy, left out), then replies and client emails (musician_board). Was 24: the booking read
-    # twice, its seats twice, the line-up's fills again, events and answers apart and every active musician for
-    # "Assign by hand" (now the roster's players). The same for 2,000 texts (see the test above).
-    assert booking_page_queries(admin_client, booking) == 19
+    # the session, the user, 14 for the booking (itself, its times, seats, the fills at the current time (also
+    # the line-up), the offers there, the latest texts of each kind, the latest events and answers with a count
+    # of each kind of history (one UNION ALL): the page shows the latest 50; the roster's six: holds, players,
+    # weekly hours, blackouts, busy, left out), then replies and client emails (musician_board). Was 19 with the
+    # counts in a statement of their own; 24 before that: the booking read twice, its seats twice, the line-up's
+    # fills again, events and answers apart and every active musician for "Assign by hand" (now the roster's
+    # players). The same for 2,000 texts (see the test above).
+    assert booking_page_queries(admin_client, booking) == 18
 
 
 def test_an_unreadable_email_page_offers_to_read_it_again(admin_client):
