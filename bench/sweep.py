@@ -139,8 +139,9 @@ def floor_scaling(count: int) -> float:
     Redis and everything else on the same cores. The worker's speed-up is judged against it.
     """
     ids = build_due_bookings(count)
-    one = _forked_floor([ids])
-    two = _forked_floor([ids[: count // 2], ids[count // 2 :]])
+    # The best of three each: one pass is at the mercy of whatever else the machine runs then.
+    one = min(_forked_floor([ids]) for _ in range(3))
+    two = min(_forked_floor([ids[: count // 2], ids[count // 2 :]]) for _ in range(3))
     return one / two
 
 
