@@ -301,15 +301,18 @@ def _rows(growth: dict[int, dict], per_booking: list[int], two: float, scaling: 
             two < need,
         )
     )
-    ratio = scaling.speedup / scaling.floor
+    # Two processes can at best halve the time: a floor that shows more (its single process was
+    # waiting on round trips the second one overlaps) is no ceiling for work that keeps a core busy.
+    ceiling = min(scaling.floor, 2.0)
+    ratio = scaling.speedup / ceiling
     rows.append(
         Row(
             f"sweep: 1 vs 2 worker processes, {SCALING:,} due bookings each "
             f"({SCALING / scaling.one:.0f}/s vs {SCALING / scaling.two:.0f}/s)",
             f"{scaling.speedup:.2f}x faster with 2",
             f"{scaling.floor:.2f}x (the locked-read floor, 1 vs 2 processes)",
-            f"{ratio:.2f} of the floor's speed-up",
-            ">= 0.9 (scales as far as this machine lets the floor)",
+            f"{ratio:.2f} of the floor's speed-up (at most 2x)",
+            ">= 0.9 (scales as far as this machine lets the floor, up to 2x)",
             ratio >= 0.9,
         )
     )
