@@ -12,9 +12,8 @@ task modules are loaded on first use), so the task's own options apply, and eage
 mode (CELERY_TASK_ALWAYS_EAGER, used by the simulator) runs it in place.
 
 Each publish to Redis is a round trip (and a new client from kombu's pool), so work
-that commits many tasks at once publishes them together: `queue_each_after_commit`
-for one task over many arguments, `queue_all_after_commit` for several tasks, and
-`published_together()` around a transaction for everything its commit queues. Either
+that commits many tasks at once publishes them together: `queue_all_after_commit`
+for several tasks, and `published_together()` around a transaction for everything its commit queues. Either
 way they go through one producer in one Redis pipeline (kombu's `Producer.batch()`):
 one round trip.
 """
@@ -36,11 +35,6 @@ Call = tuple[str, tuple[object, ...]]
 def queue_after_commit(task: Task | str, *args: object) -> None:
     call = (_name(task), args)
     transaction.on_commit(lambda: _publish_or_hold([call]))
-
-
-def queue_each_after_commit(task: Task | str, calls: Iterable[tuple[object, ...]]) -> None:
-    """Queue `task` once for each tuple of arguments once the transaction commits, in one publish."""
-    queue_all_after_commit((task, args) for args in calls)
 
 
 def queue_all_after_commit(calls: Iterable[tuple[Task | str, tuple[object, ...]]]) -> None:

@@ -8,7 +8,7 @@ import pytest
 from celery import current_app
 from django.db import transaction
 
-from core.queueing import published_together, queue_after_commit, queue_each_after_commit, queue_now
+from core.queueing import published_together, queue_after_commit, queue_all_after_commit, queue_now
 
 from .broker import publishes_counted
 
@@ -81,7 +81,7 @@ def test_it_publishes_every_task_of_a_commit_inside_published_together_in_one_ro
     with publishes_counted(monkeypatch) as published, published_together(), commit, transaction.atomic():
         queue_after_commit("messaging.tasks.send_message", 0)
         queue_after_commit("bookings.tasks.start_booking", 0)
-        queue_each_after_commit("messaging.tasks.send_message", [(0,), (0,), (0,)])
+        queue_all_after_commit([("messaging.tasks.send_message", (0,))] * 3)
 
     assert published.lpushes == 5  # every task reached Redis
     assert published.round_trips == 1
@@ -94,7 +94,7 @@ def test_without_published_together_each_commit_callback_publishes_on_its_own(
     commit = django_capture_on_commit_callbacks(execute=True)
     with publishes_counted(monkeypatch) as published, commit, transaction.atomic():
         queue_after_commit("messaging.tasks.send_message", 0)
-        queue_each_after_commit("messaging.tasks.send_message", [(0,), (0,), (0,)])
+        queue_all_after_commit([("messaging.tasks.send_message", (0,))] * 3)
 
     assert (published.lpushes, published.round_trips) == (4, 2)
 
