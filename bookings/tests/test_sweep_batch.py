@@ -13,6 +13,7 @@ from bookings.engine import booking_start
 from bookings.escalation import booking_escalate, bookings_escalate, sweep_due_offers
 from bookings.models import Booking, Offer
 from bookings.tests.factories import NOW, SAT_2PM, SUN_2PM, make_booking
+from core.tests.broker import tasks_sent_apart
 from musicians.tests.factories import MusicianFactory
 
 pytestmark = [pytest.mark.django_db]
@@ -194,12 +195,12 @@ def test_beat_queues_the_due_bookings_in_batches(clock, drummers):
     bookings = [start() for _ in range(5)]
     clock.shift(dt.timedelta(minutes=61))
 
-    with mock.patch("bookings.escalation.queue_now", return_value=True) as queue:
+    with tasks_sent_apart() as sent:
         queued = sweep_due_offers(batch=2)
 
-    assert queued == [b.pk for b in bookings]
-    assert [call.args for call in queue.call_args_list] == [
-        ("bookings.tasks.escalate_bookings", [bookings[0].pk, bookings[1].pk]),
-        ("bookings.tasks.escalate_bookings", [bookings[2].pk, bookings[3].pk]),
-        ("bookings.tasks.escalate_bookings", [bookings[4].pk]),
-    ]
+        assert queued == [b.pk for b in bookings]
+        assert sent() == [  # as the worker will be handed them
+            ("bookings.tasks.escalate_bookings", ([bookings[0].pk, bookings[1].pk],)),
+            ("bookings.tasks.escalate_bookings", ([bookings[2].pk, bookings[3].pk],)),
+            ("bookings.tasks.escalate_bookings", ([bookings[4].pk],)),
+        ]

@@ -1,10 +1,14 @@
 """Counting what reaches the real Redis broker: round trips that publish, and the LPUSHes it ran."""
 
-from collections.abc import Iterator
+import base64
+import json
+import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import redis
+from celery import current_app
 from django.conf import settings
 from redis.connection import AbstractConnection
 
@@ -43,3 +47,27 @@ def publishes_counted(monkeypatch) -> Iterator[Published]:
 
 def _lpushes(server: redis.Redis) -> int:
     return int(server.info("commandstats").get("cmdstat_lpush", {}).get("calls", 0))
+
+
+@contextmanager
+def tasks_sent_apart() -> Iterator[Callable[[], list[tuple[str, tuple[object, ...]]]]]:
+    """Send what is published inside to a Redis queue of its own, which no worker reads.
+
+    Yields a function that lists the tasks that reached Redis, oldest first, as (task name,
+    arguments) read back from the real messages: what a worker would be handed. The session's
+    worker (conftest.py) consumes only the queues it started with, so it never takes these.
+    """
+    server = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    queue = f"test-apart-{uuid.uuid4().hex}"
+    default = current_app.conf.task_default_queue
+    current_app.conf.task_default_queue = queue
+
+    def sent() -> list[tuple[str, tuple[object, ...]]]:
+        messages = [json.loads(raw) for raw in reversed(server.lrange(queue, 0, -1))]  # LPUSHed: newest first
+        return [(m["headers"]["task"], tuple(json.loads(base64.b64decode(m["body"]))[0])) for m in messages]
+
+    try:
+        yield sent
+    finally:
+        current_app.conf.task_default_queue = default
+        server.delete(queue)
