@@ -185,7 +185,7 @@ def _drain(ids: list[int]) -> float:
     queue_now("bookings.tasks.sweep_due_offers")
     left = Booking.objects.filter(pk__gte=min(ids), pk__lte=max(ids), next_step_at__lte=timezone.now())
     while left.exists() and time.perf_counter() - start < WORKER_TIMEOUT:
-        time.sleep(0.25)
+        time.sleep(0.05)  # a finer poll: the 1-vs-2 row compares drains of a few seconds each
     seconds = time.perf_counter() - start
     if left.exists():
         raise RuntimeError(f"{left.count()} bookings still due after {WORKER_TIMEOUT} s")
