@@ -61,7 +61,8 @@ def holds_elsewhere(*, booking: Booking | None, span: Interval) -> dict[int, lis
     if booking is not None:
         fills = fills.exclude(candidate_time__booking=booking)
     holds: dict[int, list[Interval]] = {}
-    for musician_id, start, end in fills.values_list(
+    # In no order (the default's is four joins to sort by): each musician's holds are only looked through.
+    for musician_id, start, end in fills.order_by().values_list(
         "musician_id", "candidate_time__starts_at", "candidate_time__ends_at"
     ):
         holds.setdefault(musician_id, []).append(Interval(start, end))

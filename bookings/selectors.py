@@ -5,7 +5,20 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, CharField, Count, DateTimeField, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils.text import Truncator
 
 from core.timefmt import format_clock, format_moment, format_stamp
@@ -326,17 +339,21 @@ def _latest_texts(
 
     `seats` and `times` are the booking's, already read: each offer takes its own from them.
     """
-    offers = (
-        Offer.objects.filter(booking=booking, message__isnull=False)
-        .order_by("-message__created_at", "-message_id")
-        .values_list("seat_id", "candidate_time_id", "status", "answered_at", *(f"message__{c}" for c in TEXT_COLUMNS))
+    sent = Offer.objects.filter(booking=booking, message__isnull=False)
+    if limit:
+        # The latest `limit` offers' ids first, each text's time read by its primary key: joined to
+        # every offer text before the sort, PostgreSQL hashes the whole texts table to find 200.
+        texted = Subquery(Message.objects.filter(pk=OuterRef("message_id")).order_by().values("created_at"))
+        sent = Offer.objects.filter(pk__in=sent.order_by(texted.desc(), "-message_id").values("pk")[:limit])
+    offers = sent.order_by().values_list(
+        "seat_id", "candidate_time_id", "status", "answered_at", *(f"message__{c}" for c in TEXT_COLUMNS)
     )
     seat_names = {pk: str(seat) for pk, seat in seats.items()}
     options = {time.pk: str(time.rank) for time in times}
     labels = dict(Offer.Status.choices)
     zone = booking.studio.zone
     rows = []
-    for seat_id, time_id, status, answered_at, *text in offers[:limit]:
+    for seat_id, time_id, status, answered_at, *text in offers:
         row = _text_row(tuple(text), zone)
         row.answer, row.seat, row.option = f" · {labels.get(status, status)}", seat_names[seat_id], options[time_id]
         row.answered = format_stamp(answered_at, zone) if answered_at else ""
@@ -383,14 +400,21 @@ def _seats(
     """Each seat: who fills it, and its musicians ranked with their answers (`here`: the offers at the current time);
     with the fills at the current time (the line-up, by instrument) and the textable players of its instruments."""
     time = booking.current_time
-    seats = list(Seat.objects.filter(booking=booking).select_related("instrument"))
+    # In the seats' own order (instrument, number) without the default's join to the booking for its date.
+    seats = list(
+        Seat.objects.filter(booking=booking).select_related("instrument").order_by("instrument__name", "number")
+    )
     views = {seat.pk: SeatView(seat) for seat in seats}
     if time is None:
         return list(views.values()), [], []
     booked: dict[int, int] = {}
-    fills = list(Fill.objects.filter(candidate_time=time).select_related("musician").only(
-        "seat_id", "candidate_time_id", "musician__name"
-    ))  # fmt: skip
+    # In no order (the line-up is sorted below), not the default's four joins to sort by.
+    fills = list(
+        Fill.objects.filter(candidate_time=time)
+        .select_related("musician")
+        .only("seat_id", "candidate_time_id", "musician__name")
+        .order_by()
+    )
     for fill in fills:
         fill.seat = views[fill.seat_id].seat  # the seats read above, not read again
         views[fill.seat_id].filled_by = fill.musician.name

@@ -127,14 +127,20 @@ def load_players(*, instrument_ids: Iterable[int], span: Interval, holds: dict[i
     # The same musicians as a subquery, not their ids again: a list of a few hundred ids costs
     # Django more to prepare (per id, per query) than the database to find them twice.
     roster = _playing(instrument_ids).values("musician_id")
-    for musician_id, weekday, starts_at, ends_at in WeeklyAvailability.objects.filter(musician__in=roster).values_list(
-        "musician_id", "weekday", "starts_at", "ends_at"
+    # Windows and blackouts in no order (the defaults' sort by musician is a join to the musicians):
+    # windows are sorted per weekday, blackouts only looked through.
+    for musician_id, weekday, starts_at, ends_at in (
+        WeeklyAvailability.objects.filter(musician__in=roster)
+        .order_by()
+        .values_list("musician_id", "weekday", "starts_at", "ends_at")
     ):
         players[musician_id].weekly.append(WeeklyWindow(weekday, starts_at, ends_at))
     first_day, last_day = (span.start - dt.timedelta(days=1)).date(), (span.end + dt.timedelta(days=1)).date()
-    for musician_id, starts_on, ends_on in Blackout.objects.filter(
-        musician__in=roster, starts_on__lte=last_day, ends_on__gte=first_day
-    ).values_list("musician_id", "starts_on", "ends_on"):
+    for musician_id, starts_on, ends_on in (
+        Blackout.objects.filter(musician__in=roster, starts_on__lte=last_day, ends_on__gte=first_day)
+        .order_by()
+        .values_list("musician_id", "starts_on", "ends_on")
+    ):
         players[musician_id].blackouts.append((starts_on, ends_on))
     _add_busy(players.values(), span)
     for musician_id, intervals in holds.items():
