@@ -14,7 +14,7 @@ from functools import cached_property
 from django.conf import settings
 from django.db.models import F
 
-from scheduling.availability import Player, load_players
+from scheduling.availability import LeftOut, Player, load_players
 from scheduling.calendars import get_calendar_backend
 from scheduling.calendars.ids import studio_calendar_id
 from scheduling.candidates import RankedSession, candidate_sessions, rank_sessions
@@ -69,9 +69,13 @@ def holds_elsewhere(*, booking: Booking | None, span: Interval) -> dict[int, lis
     return holds
 
 
-def booking_roster(*, booking: Booking, seats: list[SeatNeed], span: Interval, now: dt.datetime) -> BookingRoster:
+def booking_roster(
+    *, booking: Booking, seats: list[SeatNeed], span: Interval, now: dt.datetime, left_out: list[LeftOut] | None = None
+) -> BookingRoster:
+    """`left_out`, if given, gets who plays a seat's instrument but cannot be texted (`load_players`)."""
     instrument_ids = {seat.instrument_id for seat in seats}
-    players = load_players(instrument_ids=instrument_ids, span=span, holds=holds_elsewhere(booking=booking, span=span))
+    holds = holds_elsewhere(booking=booking, span=span)
+    players = load_players(instrument_ids=instrument_ids, span=span, holds=holds, left_out=left_out)
     return BookingRoster(seats, rank_players(players, now=now, order=settings.MUSICIAN_ORDER))
 
 

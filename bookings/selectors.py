@@ -13,7 +13,6 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Value,
@@ -23,8 +22,7 @@ from django.utils.text import Truncator
 
 from core.timefmt import format_clock, format_moment, format_stamp
 from messaging.models import Message
-from musicians.models import Musician
-from scheduling.availability import Player, unavailable_reason
+from scheduling.availability import LeftOut, Player, unavailable_reason
 from scheduling.intervals import Interval
 from scheduling.plan import SeatNeed, days_since
 
@@ -249,16 +247,15 @@ def booking_view(*, booking_id: int, now: dt.datetime, whole_history: bool = Fal
     their counts), so the page costs the same however long the history; `whole_history` reads it all."""
     booking = Booking.objects.select_related("studio__fill_policy", "current_time", "inbound_email").get(pk=booking_id)
     limit = None if whole_history else HISTORY_SHOWN
-    here = [  # the offers at the current time: the ranking's answers and the next step
-        OfferHere(*columns)
-        for columns in Offer.objects.filter(booking=booking, candidate_time_id=booking.current_time_id)
-        .order_by("created_at", "pk")
-        .values_list(*OfferHere._fields)
-    ]
-    history, counts = _history(booking, limit)
+    offers = _offers(booking)
+    here = sorted(  # the offers at the current time: the ranking's answers and the next step
+        (offer for offer in offers if offer.candidate_time_id == booking.current_time_id),
+        key=lambda offer: (offer.created_at, offer.pk),
+    )
+    history, counts = _history(booking, offers, limit)
     times = list(booking.candidate_times.order_by("rank"))
     seats, lineup, roster = _seats(booking, here, now)
-    messages = _latest_texts(booking, limit, seats={view.seat.pk: view.seat for view in seats}, times=times)
+    messages = _latest_texts(booking, offers, history, limit, seats={v.seat.pk: v.seat for v in seats}, times=times)
     return BookingView(
         booking=booking,
         times=times,
@@ -275,32 +272,69 @@ def booking_view(*, booking_id: int, now: dt.datetime, whole_history: bool = Fal
     )
 
 
-_COUNT_LINE = 3  # a count's place in the history statement, after events (0), texts (1) and answers (2)
+class OfferRead(NamedTuple):
+    """What the page reads of each of the booking's offers, as plain columns (not 200 offers and their
+    musicians as model instances): those at the current time make the ranking's answers and the next
+    step, the answered ones the timeline's answers, and those with a text are texts (`texted_at`: its time)."""
+
+    pk: int
+    candidate_time_id: int
+    seat_id: int
+    musician_id: int
+    status: str
+    created_at: dt.datetime
+    answered_at: dt.datetime | None
+    message_id: int | None
+    texted_at: dt.datetime | None
+    sends_at: dt.datetime | None
+    nudge_at: dt.datetime | None
+    nudged_at: dt.datetime | None
+    musician__name: str
 
 
-def _history(booking: Booking, limit: int | None) -> tuple[list[tuple], dict[str, int]]:
-    """The latest `limit` events and answers (all for None), as (at, 0 or 2, pk, summary or status, who,
-    kind), and how long the booking's history is (texts of two kinds, events, answers): one UNION ALL."""
+def _offers(booking: Booking) -> list[OfferRead]:
+    """Every offer of the booking, with its text's time read by the text's primary key (joined to
+    the texts for 200 offers, PostgreSQL hashes the whole texts table instead)."""
+    texted = Subquery(Message.objects.filter(pk=OuterRef("message_id")).order_by().values("created_at"))
+    columns = [texted if field == "texted_at" else field for field in OfferRead._fields]
+    return [OfferRead(*row) for row in Offer.objects.filter(booking=booking).order_by().values_list(*columns)]
+
+
+# The kinds of line in the history statement: events (0), texts (1) and answers (2), as the timeline
+# orders them at one instant, and counts (3).
+_EVENT, _TEXT, _ANSWER, _COUNT_LINE = 0, 1, 2, 3
+
+
+def _history(booking: Booking, offers: list[OfferRead], limit: int | None) -> tuple[list[tuple], dict[str, int]]:
+    """The latest `limit` events, answers and texts other than offers (all for None), as (at, kind, pk,
+    summary or status, who, kind's name), and how long the booking's history is (texts of two kinds,
+    events, answers). The answers and offers' texts come with `offers`; the rest is one UNION ALL."""
     events = (
         BookingEvent.objects.filter(booking=booking)
         .order_by("-at", "-pk")
-        .values_list("at", Value(0), "pk", "summary", "actor", "kind")[:limit]
+        .values_list("at", Value(_EVENT), "pk", "summary", "actor", "kind")[:limit]
     )
-    answers = (  # (at, 2, pk, status, who, "answer")
-        Offer.objects.filter(booking=booking, answered_at__isnull=False)
-        .order_by("-answered_at", "-pk")
-        .values_list("answered_at", Value(2), "pk", "status", "musician__name", Value("answer", CharField()))[:limit]
+    texts = (  # (at, 1, the text's id, "", "", "text"): newest first off the (booking, texted_at) index
+        BookingText.objects.filter(booking=booking)
+        .order_by("-texted_at", "-message_id")
+        .values_list("texted_at", Value(_TEXT), "message_id", *[Value("", CharField())] * 2, Value("text"))[:limit]
     )
-    about = {"booking_id": booking.pk}
     counted = [
-        _history_count("offer_texts", Offer.objects.filter(**about, message__isnull=False)),
-        _history_count("other_texts", BookingText.objects.filter(**about)),
-        _history_count("events", BookingEvent.objects.filter(**about)),
-        _history_count("answers", Offer.objects.filter(**about, answered_at__isnull=False)),
+        _history_count("other_texts", BookingText.objects.filter(booking=booking)),
+        _history_count("events", BookingEvent.objects.filter(booking=booking)),
     ]
-    counts = dict.fromkeys(["offer_texts", "other_texts", "events", "answers"], 0)
-    rows = []
-    for row in events.union(answers, *counted, all=True):
+    answered = sorted(
+        ((o.answered_at, _ANSWER, o.pk, o.status, o.musician__name, "answer") for o in offers if o.answered_at),
+        reverse=True,
+    )
+    counts = {
+        "offer_texts": sum(1 for offer in offers if offer.message_id),
+        "other_texts": 0,
+        "events": 0,
+        "answers": len(answered),
+    }
+    rows = answered[:limit]
+    for row in events.union(texts, *counted, all=True):
         if row[1] == _COUNT_LINE:
             counts[row[3]] = row[2]
         else:
@@ -317,55 +351,43 @@ def _history_count(what: str, queryset: QuerySet) -> QuerySet:
     )  # fmt: skip
 
 
-class OfferHere(NamedTuple):
-    """What the page reads of an offer at the current time (the ranking, the next step): plain
-    columns, not 200 offers and their musicians as model instances."""
-
-    seat_id: int
-    musician_id: int
-    status: str
-    created_at: dt.datetime
-    message_id: int | None
-    sends_at: dt.datetime | None
-    nudge_at: dt.datetime | None
-    nudged_at: dt.datetime | None
-    musician__name: str
-
-
 def _latest_texts(
-    booking: Booking, limit: int | None, *, seats: dict[int, Seat], times: list[CandidateTime]
+    booking: Booking,
+    offers: list[OfferRead],
+    history: list[tuple],
+    limit: int | None,
+    *,
+    seats: dict[int, Seat],
+    times: list[CandidateTime],
 ) -> list[TextRow]:
-    """The booking's latest `limit` texts (all for None), oldest first, each with the offer it carried.
+    """The booking's latest `limit` texts (all for None), oldest first, each offer's with what it says.
 
-    `seats` and `times` are the booking's, already read: each offer takes its own from them.
+    Which they are shows from the offers' texts' times and the latest other texts in `history`; then
+    only those texts are read, by id. `seats` and `times` are the booking's, already read: each offer
+    takes its own from them.
     """
-    sent = Offer.objects.filter(booking=booking, message__isnull=False)
-    if limit:
-        # The latest `limit` offers' ids first, each text's time read by its primary key: joined to
-        # every offer text before the sort, PostgreSQL hashes the whole texts table to find 200.
-        texted = Subquery(Message.objects.filter(pk=OuterRef("message_id")).order_by().values("created_at"))
-        sent = Offer.objects.filter(pk__in=sent.order_by(texted.desc(), "-message_id").values("pk")[:limit])
-    offers = sent.order_by().values_list(
-        "seat_id", "candidate_time_id", "status", "answered_at", *(f"message__{c}" for c in TEXT_COLUMNS)
-    )
+    keys = [(offer.texted_at, offer.message_id) for offer in offers if offer.message_id]
+    keys += [(at, pk) for at, kind, pk, *_ in history if kind == _TEXT]
+    keys.sort()
+    shown = [pk for _, pk in (keys[-limit:] if limit else keys)]
+    if not shown:
+        return []
+    by_text = {offer.message_id: offer for offer in offers if offer.message_id}
     seat_names = {pk: str(seat) for pk, seat in seats.items()}
     options = {time.pk: str(time.rank) for time in times}
     labels = dict(Offer.Status.choices)
     zone = booking.studio.zone
     rows = []
-    for seat_id, time_id, status, answered_at, *text in offers:
-        row = _text_row(tuple(text), zone)
-        row.answer, row.seat, row.option = f" · {labels.get(status, status)}", seat_names[seat_id], options[time_id]
-        row.answered = format_stamp(answered_at, zone) if answered_at else ""
+    for text in Message.objects.filter(pk__in=shown).order_by().values_list(*TEXT_COLUMNS):
+        row = _text_row(text, zone)
+        offer = by_text.get(row.message.pk)
+        if offer is not None:
+            row.answer = f" · {labels.get(offer.status, offer.status)}"
+            row.seat, row.option = seat_names[offer.seat_id], options[offer.candidate_time_id]
+            row.answered = format_stamp(offer.answered_at, zone) if offer.answered_at else ""
         rows.append(row)
-    others = (  # newest first off the (booking, texted_at) index, however long the history
-        BookingText.objects.filter(booking=booking)
-        .order_by("-texted_at", "-message_id")
-        .values_list(*(f"message__{column}" for column in TEXT_COLUMNS))
-    )
-    rows += [_text_row(text, zone) for text in others[:limit]]
     rows.sort(key=lambda row: (row.message.created_at, row.message.pk))
-    return rows[-limit:] if limit else rows
+    return rows
 
 
 def _latest_timeline(
@@ -373,16 +395,17 @@ def _latest_timeline(
 ) -> list[TimelineEntry]:
     """The latest `limit` entries (all for None), oldest first: events, then texts, then answers at one instant.
 
-    `history` are the latest `limit` events and answers (`_history`), `texts` the latest `limit`
-    texts: the entries shown can only come from the latest `limit` of each kind.
+    `history` are the latest `limit` events and answers (`_history`; its texts come as `texts`, the
+    latest `limit` texts, read): the entries shown can only come from the latest `limit` of each kind.
     """
     labels = dict(Offer.Status.choices)
     keyed = [
-        ((at, order, pk), TimelineEntry(at, f"Answered: {labels[what]}" if order else what, who, kind))
-        for at, order, pk, what, who, kind in history
+        ((at, kind, pk), TimelineEntry(at, f"Answered: {labels[what]}" if kind == _ANSWER else what, who, name))
+        for at, kind, pk, what, who, name in history
+        if kind != _TEXT
     ]
     for row in texts:
-        keyed.append(((row.message.created_at, 1, row.message.pk), TimelineEntry(
+        keyed.append(((row.message.created_at, _TEXT, row.message.pk), TimelineEntry(
             row.message.created_at, f"{row.purpose} texted", row.to, "text"
         )))  # fmt: skip
     keyed.sort(key=lambda pair: pair[0])
@@ -395,7 +418,7 @@ def _latest_timeline(
 
 
 def _seats(
-    booking: Booking, here: list[OfferHere], now: dt.datetime
+    booking: Booking, here: list[OfferRead], now: dt.datetime
 ) -> tuple[list[SeatView], list[Fill], list[Player]]:
     """Each seat: who fills it, and its musicians ranked with their answers (`here`: the offers at the current time);
     with the fills at the current time (the line-up, by instrument) and the textable players of its instruments."""
@@ -424,7 +447,8 @@ def _seats(
     as_of = min((o.created_at for o in here), default=now) if booking.status == Booking.Status.CONFIRMED else now
     session = Interval(time.starts_at, time.ends_at)
     needs = [SeatNeed(seat.pk, seat.instrument_id) for seat in seats]
-    roster = booking_roster(booking=booking, seats=needs, span=session, now=as_of)
+    left_out: list[LeftOut] = []  # who plays a seat's instrument but cannot be texted, read with the roster
+    roster = booking_roster(booking=booking, seats=needs, span=session, now=as_of, left_out=left_out)
     labels = dict(Offer.Status.choices)  # not get_status_display(): 200 offers, one dict
     asked = {(o.seat_id, o.musician_id): labels[o.status] for o in here}
     for seat in seats:
@@ -435,7 +459,7 @@ def _seats(
             else _candidate(p, session, as_of, asked.get((seat.pk, p.id), ""), busy_with_us=p.id in booked)
             for p in players
         ]
-    _add_left_out(views, seats)
+    _add_left_out(views, seats, left_out)
     lineup = sorted(fills, key=lambda fill: (fill.seat.instrument.name, fill.seat.number))
     return list(views.values()), lineup, roster.ranked
 
@@ -447,14 +471,8 @@ def _candidate(
     return Candidate(player.name, days_since(player.last_booked_at, now), reason, offer_status)
 
 
-def _add_left_out(views: dict[int, SeatView], seats: list[Seat]) -> None:
-    """Musicians who play the instrument but cannot be texted at all: say so, at the end."""
-    instruments = {seat.instrument_id for seat in seats}
-    left_out = (
-        Musician.objects.filter(instruments__in=instruments)
-        .filter(Q(is_active=False) | Q(opted_out_at__isnull=False))
-        .values_list("name", "is_active", "instruments")
-    )
+def _add_left_out(views: dict[int, SeatView], seats: list[Seat], left_out: list[LeftOut]) -> None:
+    """Musicians who play the instrument but cannot be texted at all (`left_out`, by name): say so, at the end."""
     for name, active, instrument_id in left_out:
         reason = "inactive" if not active else "opted out (STOP)"
         for seat in seats:
@@ -462,7 +480,7 @@ def _add_left_out(views: dict[int, SeatView], seats: list[Seat]) -> None:
                 views[seat.pk].ranked.append(Candidate(name, None, reason))
 
 
-def _next_step(booking: Booking, here: list[OfferHere], now: dt.datetime) -> str:
+def _next_step(booking: Booking, here: list[OfferRead], now: dt.datetime) -> str:
     if booking.status == Booking.Status.CONFIRMED:
         return "Booked. Nothing left to do."
     if booking.status == Booking.Status.CANCELLED:
@@ -477,7 +495,7 @@ def _next_step(booking: Booking, here: list[OfferHere], now: dt.datetime) -> str
     return _policy_step(booking, here, due, now)
 
 
-def _policy_step(booking: Booking, here: list[OfferHere], due: dt.datetime, now: dt.datetime) -> str:
+def _policy_step(booking: Booking, here: list[OfferRead], due: dt.datetime, now: dt.datetime) -> str:
     """The policy in force and what it does next: "… (paced policy): asked Kim, Ray at 2:05 PM EST; …"."""
     zone = booking.studio.zone
     policy = policy_for(booking.studio)

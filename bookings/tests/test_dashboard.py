@@ -272,14 +272,16 @@ def test_the_pages_cost_a_pinned_number_of_queries(admin_client, band):
 
     # the session, the user, the bookings shown, their counts (one UNION ALL of grouped counts)
     assert board_queries(admin_client) == 4
-    # the session, the user, 14 for the booking (itself, its times, seats, the fills at the current time (also
-    # the line-up), the offers there, the latest texts of each kind, the latest events and answers with a count
-    # of each kind of history (one UNION ALL): the page shows the latest 50; the roster's six: holds, players,
-    # weekly hours, blackouts, busy, left out), then replies and client emails (musician_board). Was 19 with the
-    # counts in a statement of their own; 24 before that: the booking read twice, its seats twice, the line-up's
-    # fills again, events and answers apart and every active musician for "Assign by hand" (now the roster's
-    # players). The same for 2,000 texts (see the test above).
-    assert booking_page_queries(admin_client, booking) == 18
+    # the session, the user, 12 for the booking: itself; every offer of it (the ranking's answers, the timeline's
+    # answers, the offers' texts, each with its text's time); the latest events and other texts with a count of
+    # each (one UNION ALL); its times; seats; the fills at the current time (also the line-up); the roster's
+    # three: holds elsewhere, the players with their weekly hours and blackouts and who is left out (one UNION
+    # ALL), busy; the texts shown, by id; then replies and client emails (musician_board). Was 18 with the offers
+    # at the current time, the offers' texts, the other texts, left out, weekly hours and blackouts apart; 19
+    # with the counts in a statement of their own; 24 before that: the booking read twice, its seats twice, the
+    # line-up's fills again, events and answers apart and every active musician for "Assign by hand" (now the
+    # roster's players). The same for 2,000 texts (see the test above).
+    assert booking_page_queries(admin_client, booking) == 14
 
 
 def test_an_unreadable_email_page_offers_to_read_it_again(admin_client):
