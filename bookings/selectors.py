@@ -9,7 +9,6 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    DateTimeField,
     F,
     IntegerField,
     OuterRef,
@@ -17,6 +16,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
 from django.utils.text import Truncator
 
@@ -301,54 +301,38 @@ def _offers(booking: Booking) -> list[OfferRead]:
 
 
 # The kinds of line in the history statement: events (0), texts (1) and answers (2), as the timeline
-# orders them at one instant, and counts (3).
-_EVENT, _TEXT, _ANSWER, _COUNT_LINE = 0, 1, 2, 3
+# orders them at one instant.
+_EVENT, _TEXT, _ANSWER = 0, 1, 2
 
 
 def _history(booking: Booking, offers: list[OfferRead], limit: int | None) -> tuple[list[tuple], dict[str, int]]:
     """The latest `limit` events, answers and texts other than offers (all for None), as (at, kind, pk,
     summary or status, who, kind's name), and how long the booking's history is (texts of two kinds,
-    events, answers). The answers and offers' texts come with `offers`; the rest is one UNION ALL."""
+    events, answers). The answers and offers' texts come with `offers`; the rest is one UNION ALL whose
+    lines each carry their kind's whole count (COUNT(*) OVER (), taken before the LIMIT)."""
     events = (
         BookingEvent.objects.filter(booking=booking)
         .order_by("-at", "-pk")
-        .values_list("at", Value(_EVENT), "pk", "summary", "actor", "kind")[:limit]
+        .values_list("at", Value(_EVENT), "pk", "summary", "actor", "kind", Window(Count("pk")))[:limit]
     )
-    texts = (  # (at, 1, the text's id, "", "", "text"): newest first off the (booking, texted_at) index
+    texts = (  # (at, 1, the text's id, "", "", "text", n): newest first off the (booking, texted_at) index
         BookingText.objects.filter(booking=booking)
         .order_by("-texted_at", "-message_id")
-        .values_list("texted_at", Value(_TEXT), "message_id", *[Value("", CharField())] * 2, Value("text"))[:limit]
+        .values_list(
+            "texted_at", Value(_TEXT), "message_id", *[Value("", CharField())] * 2, Value("text"), Window(Count("pk"))
+        )[:limit]
     )
-    counted = [
-        _history_count("other_texts", BookingText.objects.filter(booking=booking)),
-        _history_count("events", BookingEvent.objects.filter(booking=booking)),
-    ]
     answered = sorted(
         ((o.answered_at, _ANSWER, o.pk, o.status, o.musician__name, "answer") for o in offers if o.answered_at),
         reverse=True,
     )
-    counts = {
-        "offer_texts": sum(1 for offer in offers if offer.message_id),
-        "other_texts": 0,
-        "events": 0,
-        "answers": len(answered),
-    }
+    counts = {"offer_texts": sum(1 for o in offers if o.message_id), "other_texts": 0, "events": 0}
+    counts["answers"] = len(answered)
     rows = answered[:limit]
-    for row in events.union(texts, *counted, all=True):
-        if row[1] == _COUNT_LINE:
-            counts[row[3]] = row[2]
-        else:
-            rows.append(row)
+    for *row, count in events.union(texts, all=True):
+        counts["events" if row[1] == _EVENT else "other_texts"] = count
+        rows.append(tuple(row))
     return rows, counts
-
-
-def _history_count(what: str, queryset: QuerySet) -> QuerySet:
-    """`queryset`'s row count as a line of the history statement: (NULL, _COUNT_LINE, n, `what`, "", "count")."""
-    counted = queryset.order_by().values("booking_id").annotate(n=Count("pk"))
-    return counted.values_list(
-        Value(None, DateTimeField()), Value(_COUNT_LINE), "n", Value(what, CharField()), Value("", CharField()),
-        Value("count", CharField()),
-    )  # fmt: skip
 
 
 def _latest_texts(
