@@ -205,18 +205,21 @@ def _roster_statement(instrument_ids: list[int], span: Interval, *, with_left_ou
         .values_list(Value(_BLACKOUT), "musician_id", *no_player, *_nulls(IntegerField(), TimeField(), TimeField()),
                      "starts_on", "ends_on")
     )  # fmt: skip
+    # The blackouts' days are NULL in the players' and the windows' lines: typed in the first part, or
+    # PostgreSQL makes the two NULLs text and then cannot match them with dates.
+    no_days = [Cast(Value(None), output_field=DateField()) for _ in range(2)]
     players = plays.values_list(
         Value(_PLAYS), "musician_id", "instrument_id", "musician__name", "musician__time_zone",
         "musician__last_booked_at", "musician__calendar_id", "musician__is_active", "musician__opted_out_at",
-        *_nulls(IntegerField(), TimeField(), TimeField(), DateField(), DateField()),
+        *_nulls(IntegerField(), TimeField(), TimeField()), *no_days,
     )  # fmt: skip
     statement = players.union(windows, blackouts, all=True)
     return statement.order_by("musician__name") if with_left_out else statement
 
 
-def _nulls(*fields: Field) -> list[Cast]:
-    """Typed NULLs (a bare NULL in two parts of a UNION is text): the other kinds' columns' places."""
-    return [Cast(Value(None), output_field=column) for column in fields]
+def _nulls(*fields: Field) -> list[Value]:
+    """NULLs in the places of the other kinds' columns in the roster statement."""
+    return [Value(None, output_field=column) for column in fields]
 
 
 def _playing(instrument_ids: list[int]) -> QuerySet:

@@ -284,6 +284,30 @@ def test_the_pages_cost_a_pinned_number_of_queries(admin_client, band):
     assert booking_page_queries(admin_client, booking) == 14
 
 
+def test_the_pages_frame_is_the_admins_own_sidebar_kept_from_one_page_to_the_next(admin_client, rf, band):
+    from django.contrib import admin
+    from django.contrib.admin import AdminSite
+    from django.contrib.auth import get_user_model
+    from django.template.loader import render_to_string
+
+    booking = started()
+    url = reverse("dashboard-booking", args=[booking.pk])
+    request = rf.get(url)
+    request.user = get_user_model().objects.get(username="admin")
+    apps = AdminSite.get_app_list(admin.site, request)  # Django's own, built afresh
+    own = render_to_string("admin/nav_sidebar.html", {**admin.site.each_context(request), "available_apps": apps}, request)
+
+    first, second = (admin_client.get(url).content.decode() for _ in range(2))
+
+    assert len(apps) > 3 and sidebar(first) == sidebar(second) == own.strip()
+    assert sidebar(admin_client.get(reverse("dashboard-board")).content.decode()) == own.strip()
+
+
+def sidebar(page: str) -> str:
+    start = page.index('<button class="sticky toggle-nav-sidebar"')
+    return page[start : page.index("</nav>", start) + len("</nav>")]
+
+
 def test_an_unreadable_email_page_offers_to_read_it_again(admin_client):
     import json
 
