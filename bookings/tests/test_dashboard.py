@@ -295,7 +295,8 @@ def test_the_pages_frame_is_the_admins_own_sidebar_kept_from_one_page_to_the_nex
     request = rf.get(url)
     request.user = get_user_model().objects.get(username="admin")
     apps = AdminSite.get_app_list(admin.site, request)  # Django's own, built afresh
-    own = render_to_string("admin/nav_sidebar.html", {**admin.site.each_context(request), "available_apps": apps}, request)
+    context = {**admin.site.each_context(request), "available_apps": apps}
+    own = render_to_string("admin/nav_sidebar.html", context, request)
 
     first, second = (admin_client.get(url).content.decode() for _ in range(2))
 
