@@ -9,9 +9,12 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -22,11 +25,22 @@ from django.utils.text import Truncator
 
 from core.timefmt import format_clock, format_moment, format_stamp
 from messaging.models import Message
+from musicians.models import Instrument, Musician
 from scheduling.availability import LeftOut, Player, unavailable_reason
 from scheduling.intervals import Interval
 from scheduling.plan import SeatNeed, days_since
 
-from .models import Booking, BookingEvent, BookingText, CandidateTime, Fill, Offer, Seat
+from .models import (
+    Booking,
+    BookingEvent,
+    BookingText,
+    CandidateTime,
+    ClientEmail,
+    Fill,
+    MusicianReply,
+    Offer,
+    Seat,
+)
 from .planning import booking_roster
 from .policy import policy_for
 
@@ -223,6 +237,8 @@ class BookingView:
     whole_history: bool
     next_step: str
     week: list[tuple[dt.date, list[Booking]]]
+    replies: list[MusicianReply]  # texts from musicians about it, oldest first
+    client_emails: list[ClientEmail]
 
     @property
     def texts_cut(self) -> bool:
@@ -245,7 +261,14 @@ class BookingView:
 def booking_view(*, booking_id: int, now: dt.datetime, whole_history: bool = False) -> BookingView:
     """One booking's page. Its texts and timeline are the latest HISTORY_SHOWN (limited in SQL, with
     their counts), so the page costs the same however long the history; `whole_history` reads it all."""
-    booking = Booking.objects.select_related("studio__fill_policy", "current_time", "inbound_email").get(pk=booking_id)
+    booking = (
+        Booking.objects.select_related("studio__fill_policy", "current_time", "inbound_email")
+        .annotate(  # whether there are any to read (an offering booking has neither, usually)
+            has_replies=Exists(MusicianReply.objects.filter(booking=OuterRef("pk"))),
+            has_client_emails=Exists(ClientEmail.objects.filter(booking=OuterRef("pk"))),
+        )
+        .get(pk=booking_id)
+    )
     limit = None if whole_history else HISTORY_SHOWN
     offers = _offers(booking)
     here = sorted(  # the offers at the current time: the ranking's answers and the next step
@@ -269,6 +292,8 @@ def booking_view(*, booking_id: int, now: dt.datetime, whole_history: bool = Fal
         whole_history=whole_history,
         next_step=_next_step(booking, here, now),
         week=_week(booking),
+        replies=list(booking.replies.select_related("musician")) if booking.has_replies else [],
+        client_emails=list(booking.client_emails.all()) if booking.has_client_emails else [],
     )
 
 
@@ -407,23 +432,12 @@ def _seats(
     """Each seat: who fills it, and its musicians ranked with their answers (`here`: the offers at the current time);
     with the fills at the current time (the line-up, by instrument) and the textable players of its instruments."""
     time = booking.current_time
-    # In the seats' own order (instrument, number) without the default's join to the booking for its date.
-    seats = list(
-        Seat.objects.filter(booking=booking).select_related("instrument").order_by("instrument__name", "number")
-    )
+    seats, fills = _seats_and_fills(booking)
     views = {seat.pk: SeatView(seat) for seat in seats}
     if time is None:
         return list(views.values()), [], []
     booked: dict[int, int] = {}
-    # In no order (the line-up is sorted below), not the default's four joins to sort by.
-    fills = list(
-        Fill.objects.filter(candidate_time=time)
-        .select_related("musician")
-        .only("seat_id", "candidate_time_id", "musician__name")
-        .order_by()
-    )
     for fill in fills:
-        fill.seat = views[fill.seat_id].seat  # the seats read above, not read again
         views[fill.seat_id].filled_by = fill.musician.name
         booked[fill.musician_id] = fill.seat_id
     # Once booked, the ranking is shown as it stood when the seats were offered: days since
@@ -446,6 +460,27 @@ def _seats(
     _add_left_out(views, seats, left_out)
     lineup = sorted(fills, key=lambda fill: (fill.seat.instrument.name, fill.seat.number))
     return list(views.values()), lineup, roster.ranked
+
+
+def _seats_and_fills(booking: Booking) -> tuple[list[Seat], list[Fill]]:
+    """The booking's seats in their own order (instrument, number), each with its instrument, and
+    who holds each at the current time: one read of the seats with their fill there (at most one,
+    a seat is filled once per time), not the seats and then the fills apart."""
+    held = FilteredRelation("fills", condition=Q(fills__candidate_time_id=booking.current_time_id))
+    rows = (
+        Seat.objects.filter(booking=booking)
+        .annotate(held=held)
+        .order_by("instrument__name", "number")  # not the default's join to the booking for its date
+        .values_list("pk", "instrument_id", "instrument__name", "instrument__slug", "number", "held__musician_id",
+                     "held__musician__name")
+    )  # fmt: skip
+    seats, fills = [], []
+    for pk, instrument_id, name, slug, number, musician_id, musician_name in rows:
+        instrument = Instrument(pk=instrument_id, name=name, slug=slug)
+        seats.append(Seat(pk=pk, booking=booking, instrument=instrument, number=number))
+        if musician_id is not None:  # what the line-up shows of a fill: the seat and the musician
+            fills.append(Fill(seat=seats[-1], musician=Musician(pk=musician_id, name=musician_name)))
+    return seats, fills
 
 
 def _candidate(
