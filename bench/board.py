@@ -2,7 +2,8 @@
 musicians ranked, each against a read floor; and the board's growth at 100, 1,000, 10,000 bookings.
 
 Server time: the dashboard's view function called in-process (RequestFactory, a staff user),
-template rendering included, middleware and the network not. The floor reads the rows the
+template rendering included, middleware and the network not; the view and its floor timed in
+turns (`timed_with_floor`), each figure the median of REPEAT. The floor reads the rows the
 page shows and nothing else, as plain `values_list` reads: for the board, the 200 bookings it
 lists (BOARD_SIZE) with their current time and studio, their seats and their fills; for the
 booking page, with the columns the page shows of each: the booking (its studio, policy), its
@@ -32,7 +33,7 @@ SIZES = [100, 300] if QUICK else [100, 1_000, 10_000]
 JUDGED = SIZES[-1] if QUICK else 1_000
 TEXTS = 2_000
 RANKED = 200
-REPEAT = 3 if QUICK else 5
+REPEAT = 3 if QUICK else 11  # rounds of view-then-floor; each figure is the median
 
 
 def add_bookings(count: int, *, instrument, musician) -> None:
@@ -92,30 +93,29 @@ def staff_request(path: str):
     return request
 
 
-def timed_view(view, *args) -> tuple[float, int]:
-    """Median seconds of the view over REPEAT calls (after one warm-up), and its query count."""
-    view(*args)
+def timed_with_floor(view, view_args: tuple, floor, floor_args: tuple) -> tuple[float, int, float]:
+    """Median seconds of the view and of its floor, and the view's query count.
+
+    After a warm-up of each, the two are timed in turns, REPEAT rounds of one view then one
+    floor: the machine is shared and its load comes and goes, and timed one after the other
+    (all the views, then all the floors) a burst of someone else's work lands on one side of
+    the ratio only. In turns, both sides see the same load.
+    """
+    view(*view_args)
+    floor(*floor_args)
     with CaptureQueriesContext(connection) as queries:
-        view(*args)
-    seconds = []
+        view(*view_args)
+    views, floors = [], []
     for _ in range(REPEAT):
         start = time.perf_counter()
-        response = view(*args)
-        seconds.append(time.perf_counter() - start)
+        response = view(*view_args)
+        views.append(time.perf_counter() - start)
         if response.status_code != 200:
             raise RuntimeError(f"{view.__name__} answered {response.status_code}")
-    return statistics.median(seconds), len(queries)
-
-
-def floor_time(fn, *args) -> float:
-    fn(*args)
-    return statistics.median(_timed(fn, *args) for _ in range(REPEAT))
-
-
-def _timed(fn, *args) -> float:
-    start = time.perf_counter()
-    fn(*args)
-    return time.perf_counter() - start
+        start = time.perf_counter()
+        floor(*floor_args)
+        floors.append(time.perf_counter() - start)
+    return statistics.median(views), len(queries), statistics.median(floors)
 
 
 def busy_booking(instrument) -> int:
@@ -243,13 +243,14 @@ def measure_pages() -> list[Row]:
         add_bookings(size - have, instrument=instrument, musician=asked)
         have = size
         analyze()
-        seconds, queries = timed_view(dashboard.board, request)
-        growth[size] = {"view": seconds, "queries": queries, "floor": floor_time(board_floor)}
+        seconds, queries, floor = timed_with_floor(dashboard.board, (request,), board_floor, ())
+        growth[size] = {"view": seconds, "queries": queries, "floor": floor}
     busy_instrument, _ = Instrument.objects.get_or_create(name="Busy cello", defaults={"slug": "busy-cello"})
     booking_id = busy_booking(busy_instrument)
     analyze()
-    page, page_queries = timed_view(dashboard.booking_page, staff_request(f"/admin/board/{booking_id}/"), booking_id)
-    page_floor = floor_time(booking_floor, booking_id)
+    request = staff_request(f"/admin/board/{booking_id}/")
+    page, page_queries, page_floor = timed_with_floor(dashboard.booking_page, (request, booking_id), booking_floor,
+                                                      (booking_id,))  # fmt: skip
     return _rows(growth, page, page_queries, page_floor)
 
 
