@@ -28,10 +28,12 @@ from .selectors import board_bookings, booking_view
 POLL_SECONDS = 3
 
 
-def _context(request: HttpRequest, **extra: object) -> dict:
+def _context(request: HttpRequest, *, frame: bool = True, **extra: object) -> dict:
+    """The page's context, with the admin's frame (header, sidebar and the apps it lists) for a whole page:
+    the live refresh's fragment, every few seconds, shows none of it."""
     from django.contrib import admin
 
-    return {**admin.site.each_context(request), "poll_seconds": POLL_SECONDS, **extra}
+    return {**(admin.site.each_context(request) if frame else {}), "poll_seconds": POLL_SECONDS, **extra}
 
 
 def _on_the_studio_clock(response: HttpResponse, zone: ZoneInfo) -> HttpResponse:
@@ -62,9 +64,11 @@ def needs(permission: str) -> Callable[[View], View]:
 @needs("bookings.view_booking")
 def board(request: HttpRequest) -> HttpResponse:
     rows = board_bookings(now=timezone.now())
-    template = "dashboard/_board_rows.html" if request.GET.get("fragment") else "dashboard/board.html"
+    fragment = bool(request.GET.get("fragment"))
+    template = "dashboard/_board_rows.html" if fragment else "dashboard/board.html"
     zone = ZoneInfo(rows[0].time_zone if rows else settings.STUDIO_TIME_ZONE)
-    return _on_the_studio_clock(render(request, template, _context(request, rows=rows, title="Bookings board")), zone)
+    context = _context(request, frame=not fragment, rows=rows, title="Bookings board")
+    return _on_the_studio_clock(render(request, template, context), zone)
 
 
 @needs("bookings.view_booking")
@@ -74,8 +78,9 @@ def booking_page(request: HttpRequest, booking_id: int) -> HttpResponse:
         view = booking_view(booking_id=booking_id, now=timezone.now(), whole_history=request.GET.get("all") == "1")
     except Booking.DoesNotExist:
         raise Http404("No such booking.") from None
-    template = "dashboard/_booking_live.html" if request.GET.get("fragment") else "dashboard/booking.html"
-    context = _context(request, view=view, title=str(view.booking))
+    fragment = bool(request.GET.get("fragment"))
+    template = "dashboard/_booking_live.html" if fragment else "dashboard/booking.html"
+    context = _context(request, frame=not fragment, view=view, title=str(view.booking))
     return _on_the_studio_clock(render(request, template, context), view.booking.studio.zone)
 
 

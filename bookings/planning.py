@@ -14,7 +14,7 @@ from functools import cached_property
 from django.conf import settings
 from django.db.models import F
 
-from scheduling.availability import Player, load_players
+from scheduling.availability import LeftOut, Player, load_players
 from scheduling.calendars import get_calendar_backend
 from scheduling.calendars.ids import studio_calendar_id
 from scheduling.candidates import RankedSession, candidate_sessions, rank_sessions
@@ -61,16 +61,21 @@ def holds_elsewhere(*, booking: Booking | None, span: Interval) -> dict[int, lis
     if booking is not None:
         fills = fills.exclude(candidate_time__booking=booking)
     holds: dict[int, list[Interval]] = {}
-    for musician_id, start, end in fills.values_list(
+    # In no order (the default's is four joins to sort by): each musician's holds are only looked through.
+    for musician_id, start, end in fills.order_by().values_list(
         "musician_id", "candidate_time__starts_at", "candidate_time__ends_at"
     ):
         holds.setdefault(musician_id, []).append(Interval(start, end))
     return holds
 
 
-def booking_roster(*, booking: Booking, seats: list[SeatNeed], span: Interval, now: dt.datetime) -> BookingRoster:
+def booking_roster(
+    *, booking: Booking, seats: list[SeatNeed], span: Interval, now: dt.datetime, left_out: list[LeftOut] | None = None
+) -> BookingRoster:
+    """`left_out`, if given, gets who plays a seat's instrument but cannot be texted (`load_players`)."""
     instrument_ids = {seat.instrument_id for seat in seats}
-    players = load_players(instrument_ids=instrument_ids, span=span, holds=holds_elsewhere(booking=booking, span=span))
+    holds = holds_elsewhere(booking=booking, span=span)
+    players = load_players(instrument_ids=instrument_ids, span=span, holds=holds, left_out=left_out)
     return BookingRoster(seats, rank_players(players, now=now, order=settings.MUSICIAN_ORDER))
 
 

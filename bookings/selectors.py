@@ -5,17 +5,42 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, CharField, Count, DateTimeField, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.utils.text import Truncator
 
 from core.timefmt import format_clock, format_moment, format_stamp
 from messaging.models import Message
-from musicians.models import Musician
-from scheduling.availability import Player, unavailable_reason
+from musicians.models import Instrument, Musician
+from scheduling.availability import LeftOut, Player, unavailable_reason
 from scheduling.intervals import Interval
 from scheduling.plan import SeatNeed, days_since
 
-from .models import Booking, BookingEvent, BookingText, CandidateTime, Fill, Offer, Seat
+from .models import (
+    Booking,
+    BookingEvent,
+    BookingText,
+    CandidateTime,
+    ClientEmail,
+    Fill,
+    MusicianReply,
+    Offer,
+    Seat,
+)
 from .planning import booking_roster
 from .policy import policy_for
 
@@ -212,6 +237,8 @@ class BookingView:
     whole_history: bool
     next_step: str
     week: list[tuple[dt.date, list[Booking]]]
+    replies: list[MusicianReply]  # texts from musicians about it, oldest first
+    client_emails: list[ClientEmail]
 
     @property
     def texts_cut(self) -> bool:
@@ -234,18 +261,24 @@ class BookingView:
 def booking_view(*, booking_id: int, now: dt.datetime, whole_history: bool = False) -> BookingView:
     """One booking's page. Its texts and timeline are the latest HISTORY_SHOWN (limited in SQL, with
     their counts), so the page costs the same however long the history; `whole_history` reads it all."""
-    booking = Booking.objects.select_related("studio__fill_policy", "current_time", "inbound_email").get(pk=booking_id)
+    booking = (
+        Booking.objects.select_related("studio__fill_policy", "current_time", "inbound_email")
+        .annotate(  # whether there are any to read (an offering booking has neither, usually)
+            has_replies=Exists(MusicianReply.objects.filter(booking=OuterRef("pk"))),
+            has_client_emails=Exists(ClientEmail.objects.filter(booking=OuterRef("pk"))),
+        )
+        .get(pk=booking_id)
+    )
     limit = None if whole_history else HISTORY_SHOWN
-    here = [  # the offers at the current time: the ranking's answers and the next step
-        OfferHere(*columns)
-        for columns in Offer.objects.filter(booking=booking, candidate_time_id=booking.current_time_id)
-        .order_by("created_at", "pk")
-        .values_list(*OfferHere._fields)
-    ]
-    history, counts = _history(booking, limit)
+    offers = _offers(booking)
+    here = sorted(  # the offers at the current time: the ranking's answers and the next step
+        (offer for offer in offers if offer.candidate_time_id == booking.current_time_id),
+        key=lambda offer: (offer.created_at, offer.pk),
+    )
+    history, counts = _history(booking, offers, limit)
     times = list(booking.candidate_times.order_by("rank"))
     seats, lineup, roster = _seats(booking, here, now)
-    messages = _latest_texts(booking, limit, seats={view.seat.pk: view.seat for view in seats}, times=times)
+    messages = _latest_texts(booking, offers, history, limit, seats={v.seat.pk: v.seat for v in seats}, times=times)
     return BookingView(
         booking=booking,
         times=times,
@@ -259,96 +292,111 @@ def booking_view(*, booking_id: int, now: dt.datetime, whole_history: bool = Fal
         whole_history=whole_history,
         next_step=_next_step(booking, here, now),
         week=_week(booking),
+        replies=list(booking.replies.select_related("musician")) if booking.has_replies else [],
+        client_emails=list(booking.client_emails.all()) if booking.has_client_emails else [],
     )
 
 
-_COUNT_LINE = 3  # a count's place in the history statement, after events (0), texts (1) and answers (2)
+class OfferRead(NamedTuple):
+    """What the page reads of each of the booking's offers, as plain columns (not 200 offers and their
+    musicians as model instances): those at the current time make the ranking's answers and the next
+    step, the answered ones the timeline's answers, and those with a text are texts (`texted_at`: its time)."""
 
-
-def _history(booking: Booking, limit: int | None) -> tuple[list[tuple], dict[str, int]]:
-    """The latest `limit` events and answers (all for None), as (at, 0 or 2, pk, summary or status, who,
-    kind), and how long the booking's history is (texts of two kinds, events, answers): one UNION ALL."""
-    events = (
-        BookingEvent.objects.filter(booking=booking)
-        .order_by("-at", "-pk")
-        .values_list("at", Value(0), "pk", "summary", "actor", "kind")[:limit]
-    )
-    answers = (  # (at, 2, pk, status, who, "answer")
-        Offer.objects.filter(booking=booking, answered_at__isnull=False)
-        .order_by("-answered_at", "-pk")
-        .values_list("answered_at", Value(2), "pk", "status", "musician__name", Value("answer", CharField()))[:limit]
-    )
-    about = {"booking_id": booking.pk}
-    counted = [
-        _history_count("offer_texts", Offer.objects.filter(**about, message__isnull=False)),
-        _history_count("other_texts", BookingText.objects.filter(**about)),
-        _history_count("events", BookingEvent.objects.filter(**about)),
-        _history_count("answers", Offer.objects.filter(**about, answered_at__isnull=False)),
-    ]
-    counts = dict.fromkeys(["offer_texts", "other_texts", "events", "answers"], 0)
-    rows = []
-    for row in events.union(answers, *counted, all=True):
-        if row[1] == _COUNT_LINE:
-            counts[row[3]] = row[2]
-        else:
-            rows.append(row)
-    return rows, counts
-
-
-def _history_count(what: str, queryset: QuerySet) -> QuerySet:
-    """`queryset`'s row count as a line of the history statement: (NULL, _COUNT_LINE, n, `what`, "", "count")."""
-    counted = queryset.order_by().values("booking_id").annotate(n=Count("pk"))
-    return counted.values_list(
-        Value(None, DateTimeField()), Value(_COUNT_LINE), "n", Value(what, CharField()), Value("", CharField()),
-        Value("count", CharField()),
-    )  # fmt: skip
-
-
-class OfferHere(NamedTuple):
-    """What the page reads of an offer at the current time (the ranking, the next step): plain
-    columns, not 200 offers and their musicians as model instances."""
-
+    pk: int
+    candidate_time_id: int
     seat_id: int
     musician_id: int
     status: str
     created_at: dt.datetime
+    answered_at: dt.datetime | None
     message_id: int | None
+    texted_at: dt.datetime | None
     sends_at: dt.datetime | None
     nudge_at: dt.datetime | None
     nudged_at: dt.datetime | None
     musician__name: str
 
 
-def _latest_texts(
-    booking: Booking, limit: int | None, *, seats: dict[int, Seat], times: list[CandidateTime]
-) -> list[TextRow]:
-    """The booking's latest `limit` texts (all for None), oldest first, each with the offer it carried.
+def _offers(booking: Booking) -> list[OfferRead]:
+    """Every offer of the booking, with its text's time read by the text's primary key (joined to
+    the texts for 200 offers, PostgreSQL hashes the whole texts table instead)."""
+    texted = Subquery(Message.objects.filter(pk=OuterRef("message_id")).order_by().values("created_at"))
+    columns = [texted if field == "texted_at" else field for field in OfferRead._fields]
+    return [OfferRead(*row) for row in Offer.objects.filter(booking=booking).order_by().values_list(*columns)]
 
-    `seats` and `times` are the booking's, already read: each offer takes its own from them.
-    """
-    offers = (
-        Offer.objects.filter(booking=booking, message__isnull=False)
-        .order_by("-message__created_at", "-message_id")
-        .values_list("seat_id", "candidate_time_id", "status", "answered_at", *(f"message__{c}" for c in TEXT_COLUMNS))
+
+# The kinds of line in the history statement: events (0), texts (1) and answers (2), as the timeline
+# orders them at one instant.
+_EVENT, _TEXT, _ANSWER = 0, 1, 2
+
+
+def _history(booking: Booking, offers: list[OfferRead], limit: int | None) -> tuple[list[tuple], dict[str, int]]:
+    """The latest `limit` events, answers and texts other than offers (all for None), as (at, kind, pk,
+    summary or status, who, kind's name), and how long the booking's history is (texts of two kinds,
+    events, answers). The answers and offers' texts come with `offers`; the rest is one UNION ALL whose
+    lines each carry their kind's whole count (COUNT(*) OVER (), taken before the LIMIT)."""
+    events = (
+        BookingEvent.objects.filter(booking=booking)
+        .order_by("-at", "-pk")
+        .values_list("at", Value(_EVENT), "pk", "summary", "actor", "kind", Window(Count("pk")))[:limit]
     )
+    texts = (  # (at, 1, the text's id, "", "", "text", n): newest first off the (booking, texted_at) index
+        BookingText.objects.filter(booking=booking)
+        .order_by("-texted_at", "-message_id")
+        .values_list(
+            "texted_at", Value(_TEXT), "message_id", *[Value("", CharField())] * 2, Value("text"), Window(Count("pk"))
+        )[:limit]
+    )
+    answered = sorted(
+        ((o.answered_at, _ANSWER, o.pk, o.status, o.musician__name, "answer") for o in offers if o.answered_at),
+        reverse=True,
+    )
+    counts = {"offer_texts": sum(1 for o in offers if o.message_id), "other_texts": 0, "events": 0}
+    counts["answers"] = len(answered)
+    rows = answered[:limit]
+    for *row, count in events.union(texts, all=True):
+        counts["events" if row[1] == _EVENT else "other_texts"] = count
+        rows.append(tuple(row))
+    return rows, counts
+
+
+def _latest_texts(
+    booking: Booking,
+    offers: list[OfferRead],
+    history: list[tuple],
+    limit: int | None,
+    *,
+    seats: dict[int, Seat],
+    times: list[CandidateTime],
+) -> list[TextRow]:
+    """The booking's latest `limit` texts (all for None), oldest first, each offer's with what it says.
+
+    Which they are shows from the offers' texts' times and the latest other texts in `history`; then
+    only those texts are read, by id. `seats` and `times` are the booking's, already read: each offer
+    takes its own from them.
+    """
+    keys = [(offer.texted_at, offer.message_id) for offer in offers if offer.message_id]
+    keys += [(at, pk) for at, kind, pk, *_ in history if kind == _TEXT]
+    keys.sort()
+    shown = [pk for _, pk in (keys[-limit:] if limit else keys)]
+    if not shown:
+        return []
+    by_text = {offer.message_id: offer for offer in offers if offer.message_id}
     seat_names = {pk: str(seat) for pk, seat in seats.items()}
     options = {time.pk: str(time.rank) for time in times}
     labels = dict(Offer.Status.choices)
     zone = booking.studio.zone
     rows = []
-    for seat_id, time_id, status, answered_at, *text in offers[:limit]:
-        row = _text_row(tuple(text), zone)
-        row.answer, row.seat, row.option = f" · {labels.get(status, status)}", seat_names[seat_id], options[time_id]
-        row.answered = format_stamp(answered_at, zone) if answered_at else ""
+    for text in Message.objects.filter(pk__in=shown).order_by().values_list(*TEXT_COLUMNS):
+        row = _text_row(text, zone)
+        offer = by_text.get(row.message.pk)
+        if offer is not None:
+            row.answer = f" · {labels.get(offer.status, offer.status)}"
+            row.seat, row.option = seat_names[offer.seat_id], options[offer.candidate_time_id]
+            row.answered = format_stamp(offer.answered_at, zone) if offer.answered_at else ""
         rows.append(row)
-    others = (  # newest first off the (booking, texted_at) index, however long the history
-        BookingText.objects.filter(booking=booking)
-        .order_by("-texted_at", "-message_id")
-        .values_list(*(f"message__{column}" for column in TEXT_COLUMNS))
-    )
-    rows += [_text_row(text, zone) for text in others[:limit]]
     rows.sort(key=lambda row: (row.message.created_at, row.message.pk))
-    return rows[-limit:] if limit else rows
+    return rows
 
 
 def _latest_timeline(
@@ -356,16 +404,17 @@ def _latest_timeline(
 ) -> list[TimelineEntry]:
     """The latest `limit` entries (all for None), oldest first: events, then texts, then answers at one instant.
 
-    `history` are the latest `limit` events and answers (`_history`), `texts` the latest `limit`
-    texts: the entries shown can only come from the latest `limit` of each kind.
+    `history` are the latest `limit` events and answers (`_history`; its texts come as `texts`, the
+    latest `limit` texts, read): the entries shown can only come from the latest `limit` of each kind.
     """
     labels = dict(Offer.Status.choices)
     keyed = [
-        ((at, order, pk), TimelineEntry(at, f"Answered: {labels[what]}" if order else what, who, kind))
-        for at, order, pk, what, who, kind in history
+        ((at, kind, pk), TimelineEntry(at, f"Answered: {labels[what]}" if kind == _ANSWER else what, who, name))
+        for at, kind, pk, what, who, name in history
+        if kind != _TEXT
     ]
     for row in texts:
-        keyed.append(((row.message.created_at, 1, row.message.pk), TimelineEntry(
+        keyed.append(((row.message.created_at, _TEXT, row.message.pk), TimelineEntry(
             row.message.created_at, f"{row.purpose} texted", row.to, "text"
         )))  # fmt: skip
     keyed.sort(key=lambda pair: pair[0])
@@ -378,21 +427,17 @@ def _latest_timeline(
 
 
 def _seats(
-    booking: Booking, here: list[OfferHere], now: dt.datetime
+    booking: Booking, here: list[OfferRead], now: dt.datetime
 ) -> tuple[list[SeatView], list[Fill], list[Player]]:
     """Each seat: who fills it, and its musicians ranked with their answers (`here`: the offers at the current time);
     with the fills at the current time (the line-up, by instrument) and the textable players of its instruments."""
     time = booking.current_time
-    seats = list(Seat.objects.filter(booking=booking).select_related("instrument"))
+    seats, fills = _seats_and_fills(booking)
     views = {seat.pk: SeatView(seat) for seat in seats}
     if time is None:
         return list(views.values()), [], []
     booked: dict[int, int] = {}
-    fills = list(Fill.objects.filter(candidate_time=time).select_related("musician").only(
-        "seat_id", "candidate_time_id", "musician__name"
-    ))  # fmt: skip
     for fill in fills:
-        fill.seat = views[fill.seat_id].seat  # the seats read above, not read again
         views[fill.seat_id].filled_by = fill.musician.name
         booked[fill.musician_id] = fill.seat_id
     # Once booked, the ranking is shown as it stood when the seats were offered: days since
@@ -400,7 +445,8 @@ def _seats(
     as_of = min((o.created_at for o in here), default=now) if booking.status == Booking.Status.CONFIRMED else now
     session = Interval(time.starts_at, time.ends_at)
     needs = [SeatNeed(seat.pk, seat.instrument_id) for seat in seats]
-    roster = booking_roster(booking=booking, seats=needs, span=session, now=as_of)
+    left_out: list[LeftOut] = []  # who plays a seat's instrument but cannot be texted, read with the roster
+    roster = booking_roster(booking=booking, seats=needs, span=session, now=as_of, left_out=left_out)
     labels = dict(Offer.Status.choices)  # not get_status_display(): 200 offers, one dict
     asked = {(o.seat_id, o.musician_id): labels[o.status] for o in here}
     for seat in seats:
@@ -411,9 +457,30 @@ def _seats(
             else _candidate(p, session, as_of, asked.get((seat.pk, p.id), ""), busy_with_us=p.id in booked)
             for p in players
         ]
-    _add_left_out(views, seats)
+    _add_left_out(views, seats, left_out)
     lineup = sorted(fills, key=lambda fill: (fill.seat.instrument.name, fill.seat.number))
     return list(views.values()), lineup, roster.ranked
+
+
+def _seats_and_fills(booking: Booking) -> tuple[list[Seat], list[Fill]]:
+    """The booking's seats in their own order (instrument, number), each with its instrument, and
+    who holds each at the current time: one read of the seats with their fill there (at most one,
+    a seat is filled once per time), not the seats and then the fills apart."""
+    held = FilteredRelation("fills", condition=Q(fills__candidate_time_id=booking.current_time_id))
+    rows = (
+        Seat.objects.filter(booking=booking)
+        .annotate(held=held)
+        .order_by("instrument__name", "number")  # not the default's join to the booking for its date
+        .values_list("pk", "instrument_id", "instrument__name", "instrument__slug", "number", "held__musician_id",
+                     "held__musician__name")
+    )  # fmt: skip
+    seats, fills = [], []
+    for pk, instrument_id, name, slug, number, musician_id, musician_name in rows:
+        instrument = Instrument(pk=instrument_id, name=name, slug=slug)
+        seats.append(Seat(pk=pk, booking=booking, instrument=instrument, number=number))
+        if musician_id is not None:  # what the line-up shows of a fill: the seat and the musician
+            fills.append(Fill(seat=seats[-1], musician=Musician(pk=musician_id, name=musician_name)))
+    return seats, fills
 
 
 def _candidate(
@@ -423,14 +490,8 @@ def _candidate(
     return Candidate(player.name, days_since(player.last_booked_at, now), reason, offer_status)
 
 
-def _add_left_out(views: dict[int, SeatView], seats: list[Seat]) -> None:
-    """Musicians who play the instrument but cannot be texted at all: say so, at the end."""
-    instruments = {seat.instrument_id for seat in seats}
-    left_out = (
-        Musician.objects.filter(instruments__in=instruments)
-        .filter(Q(is_active=False) | Q(opted_out_at__isnull=False))
-        .values_list("name", "is_active", "instruments")
-    )
+def _add_left_out(views: dict[int, SeatView], seats: list[Seat], left_out: list[LeftOut]) -> None:
+    """Musicians who play the instrument but cannot be texted at all (`left_out`, by name): say so, at the end."""
     for name, active, instrument_id in left_out:
         reason = "inactive" if not active else "opted out (STOP)"
         for seat in seats:
@@ -438,7 +499,7 @@ def _add_left_out(views: dict[int, SeatView], seats: list[Seat]) -> None:
                 views[seat.pk].ranked.append(Candidate(name, None, reason))
 
 
-def _next_step(booking: Booking, here: list[OfferHere], now: dt.datetime) -> str:
+def _next_step(booking: Booking, here: list[OfferRead], now: dt.datetime) -> str:
     if booking.status == Booking.Status.CONFIRMED:
         return "Booked. Nothing left to do."
     if booking.status == Booking.Status.CANCELLED:
@@ -453,7 +514,7 @@ def _next_step(booking: Booking, here: list[OfferHere], now: dt.datetime) -> str
     return _policy_step(booking, here, due, now)
 
 
-def _policy_step(booking: Booking, here: list[OfferHere], due: dt.datetime, now: dt.datetime) -> str:
+def _policy_step(booking: Booking, here: list[OfferRead], due: dt.datetime, now: dt.datetime) -> str:
     """The policy in force and what it does next: "… (paced policy): asked Kim, Ray at 2:05 PM EST; …"."""
     zone = booking.studio.zone
     policy = policy_for(booking.studio)

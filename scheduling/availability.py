@@ -14,7 +14,18 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    Field,
+    IntegerField,
+    QuerySet,
+    TimeField,
+    Value,
+)
+from django.db.models.functions import Cast
 
 from musicians.models import Blackout, Musician, WeeklyAvailability
 
@@ -116,26 +127,45 @@ def _joined(windows: list[tuple[dt.time, dt.time]]) -> list[tuple[dt.time, dt.ti
     return joined
 
 
-def load_players(*, instrument_ids: Iterable[int], span: Interval, holds: dict[int, list[Interval]]) -> list[Player]:
+# A musician who plays one of the instruments but cannot be texted: (name, is_active, instrument id).
+LeftOut = tuple[str, bool, int]
+
+
+def load_players(
+    *,
+    instrument_ids: Iterable[int],
+    span: Interval,
+    holds: dict[int, list[Interval]],
+    left_out: list[LeftOut] | None = None,
+) -> list[Player]:
     """Every active, textable musician who plays one of the instruments, with their facts.
 
-    Four queries and one free/busy call, however big the roster. `holds` are the
-    sessions each musician is booked for or holding a YES on elsewhere.
+    One statement and one free/busy call, however big the roster: the players, their weekly
+    windows and their blackouts near `span` as one UNION ALL. `holds` are the sessions each
+    musician is booked for or holding a YES on elsewhere. Given `left_out`, the same statement
+    also reads who plays one of the instruments but cannot be texted (inactive, or opted out)
+    and adds them to it, by name.
     """
     instrument_ids = list(instrument_ids)
-    players = _players_playing(instrument_ids)
-    # The same musicians as a subquery, not their ids again: a list of a few hundred ids costs
-    # Django more to prepare (per id, per query) than the database to find them twice.
-    roster = _playing(instrument_ids).values("musician_id")
-    for musician_id, weekday, starts_at, ends_at in WeeklyAvailability.objects.filter(musician__in=roster).values_list(
-        "musician_id", "weekday", "starts_at", "ends_at"
-    ):
-        players[musician_id].weekly.append(WeeklyWindow(weekday, starts_at, ends_at))
-    first_day, last_day = (span.start - dt.timedelta(days=1)).date(), (span.end + dt.timedelta(days=1)).date()
-    for musician_id, starts_on, ends_on in Blackout.objects.filter(
-        musician__in=roster, starts_on__lte=last_day, ends_on__gte=first_day
-    ).values_list("musician_id", "starts_on", "ends_on"):
-        players[musician_id].blackouts.append((starts_on, ends_on))
+    players: dict[int, Player] = {}
+    facts = []
+    for row in _roster_statement(instrument_ids, span, with_left_out=left_out is not None):
+        kind, musician_id, instrument_id, name, zone, last_booked_at, calendar_id, active, opted_out_at = row[:9]
+        if kind != _PLAYS:
+            facts.append(row)
+        elif not active or opted_out_at is not None:
+            left_out.append((name, active, instrument_id))  # type: ignore[union-attr]  # read only when asked
+        else:
+            player = players.get(musician_id)
+            if player is None:
+                calendar = musician_calendar_id(musician_id=musician_id, calendar_id=calendar_id)
+                player = players[musician_id] = Player(musician_id, name, ZoneInfo(zone), last_booked_at, calendar)
+            player.instrument_ids.add(instrument_id)
+    for kind, musician_id, *_, weekday, starts_at, ends_at, starts_on, ends_on in facts:
+        if kind == _WEEKLY:
+            players[musician_id].weekly.append(WeeklyWindow(weekday, starts_at, ends_at))
+        else:
+            players[musician_id].blackouts.append((starts_on, ends_on))
     _add_busy(players.values(), span)
     for musician_id, intervals in holds.items():
         if musician_id in players:
@@ -143,26 +173,60 @@ def load_players(*, instrument_ids: Iterable[int], span: Interval, holds: dict[i
     return list(players.values())
 
 
+_PLAYS, _WEEKLY, _BLACKOUT = 0, 1, 2
+
+
+def _roster_statement(instrument_ids: list[int], span: Interval, *, with_left_out: bool) -> QuerySet:
+    """The roster's reads as one UNION ALL of rows (kind, musician, then the kind's own columns, NULL
+    in the others' places): who plays the instruments (_PLAYS: instrument, name, zone, last booked,
+    calendar, active, opted out), then the weekly windows (weekday, opens, closes) and blackouts
+    (first day, last day) of the textable ones. Windows and blackouts come in no order (the
+    defaults' sort by musician is a join to the musicians): windows are sorted per weekday,
+    blackouts only looked through; the untextable come by name, as the page lists them.
+    """
+    plays = Musician.instruments.through.objects.filter(instrument_id__in=instrument_ids)
+    if not with_left_out:
+        plays = plays.filter(musician__is_active=True, musician__opted_out_at__isnull=True)
+    # The same musicians as a subquery, not their ids again: a list of a few hundred ids costs
+    # Django more to prepare (per id, per query) than the database to find them twice.
+    roster = _playing(instrument_ids).values("musician_id")
+    first_day, last_day = (span.start - dt.timedelta(days=1)).date(), (span.end + dt.timedelta(days=1)).date()
+    no_player = _nulls(IntegerField(), CharField(), CharField(), DateTimeField(), CharField(), BooleanField(),
+                       DateTimeField())  # fmt: skip
+    windows = (
+        WeeklyAvailability.objects.filter(musician__in=roster)
+        .order_by()
+        .values_list(Value(_WEEKLY), "musician_id", *no_player, "weekday", "starts_at", "ends_at",
+                     *_nulls(DateField(), DateField()))
+    )  # fmt: skip
+    blackouts = (
+        Blackout.objects.filter(musician__in=roster, starts_on__lte=last_day, ends_on__gte=first_day)
+        .order_by()
+        .values_list(Value(_BLACKOUT), "musician_id", *no_player, *_nulls(IntegerField(), TimeField(), TimeField()),
+                     "starts_on", "ends_on")
+    )  # fmt: skip
+    # The blackouts' days are NULL in the players' and the windows' lines: typed in the first part, or
+    # PostgreSQL makes the two NULLs text and then cannot match them with dates.
+    no_days = [Cast(Value(None), output_field=DateField()) for _ in range(2)]
+    players = plays.values_list(
+        Value(_PLAYS), "musician_id", "instrument_id", "musician__name", "musician__time_zone",
+        "musician__last_booked_at", "musician__calendar_id", "musician__is_active", "musician__opted_out_at",
+        *_nulls(IntegerField(), TimeField(), TimeField()), *no_days,
+    )  # fmt: skip
+    statement = players.union(windows, blackouts, all=True)
+    return statement.order_by("musician__name") if with_left_out else statement
+
+
+def _nulls(*fields: Field) -> list[Value]:
+    """NULLs in the places of the other kinds' columns in the roster statement."""
+    return [Value(None, output_field=column) for column in fields]
+
+
 def _playing(instrument_ids: list[int]) -> QuerySet:
     """Who plays the instruments and can be texted: (instrument, musician) rows."""
     return Musician.instruments.through.objects.filter(
         instrument_id__in=instrument_ids, musician__is_active=True, musician__opted_out_at__isnull=True
     )
-
-
-def _players_playing(instrument_ids: list[int]) -> dict[int, Player]:
-    plays = _playing(instrument_ids).values_list(
-        "instrument_id", "musician_id", "musician__name", "musician__time_zone",
-        "musician__last_booked_at", "musician__calendar_id",
-    )  # fmt: skip
-    players: dict[int, Player] = {}
-    for instrument_id, musician_id, name, zone, last_booked_at, calendar_id in plays:
-        player = players.get(musician_id)
-        if player is None:
-            calendar = musician_calendar_id(musician_id=musician_id, calendar_id=calendar_id)
-            player = players[musician_id] = Player(musician_id, name, ZoneInfo(zone), last_booked_at, calendar)
-        player.instrument_ids.add(instrument_id)
-    return players
 
 
 def _add_busy(players: Iterable[Player], span: Interval) -> None:

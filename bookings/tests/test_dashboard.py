@@ -272,14 +272,65 @@ def test_the_pages_cost_a_pinned_number_of_queries(admin_client, band):
 
     # the session, the user, the bookings shown, their counts (one UNION ALL of grouped counts)
     assert board_queries(admin_client) == 4
-    # the session, the user, 14 for the booking (itself, its times, seats, the fills at the current time (also
-    # the line-up), the offers there, the latest texts of each kind, the latest events and answers with a count
-    # of each kind of history (one UNION ALL): the page shows the latest 50; the roster's six: holds, players,
-    # weekly hours, blackouts, busy, left out), then replies and client emails (musician_board). Was 19 with the
+    # the session, the user, 9 for the booking: itself (with whether it has replies from musicians and client
+    # emails: it has neither, so neither is read); every offer of it (the ranking's answers, the timeline's
+    # answers, the offers' texts, each with its text's time); the latest events and other texts, each with its
+    # kind's count (one UNION ALL); its times; its seats with their fills at the current time (also the line-up);
+    # the roster's three: holds elsewhere, the players with their weekly hours and blackouts and who is left out
+    # (one UNION ALL), busy; the texts shown, by id. Was 18 with the offers at the current time, the offers' texts,
+    # the other texts, left out, weekly hours, blackouts, the fills, replies and client emails apart; 19 with the
     # counts in a statement of their own; 24 before that: the booking read twice, its seats twice, the line-up's
     # fills again, events and answers apart and every active musician for "Assign by hand" (now the roster's
-    # players). The same for 2,000 texts (see the test above).
-    assert booking_page_queries(admin_client, booking) == 18
+    # players). The same for 2,000 texts (see the test above); replies and client emails are a query each when
+    # there are any (see the test below).
+    assert booking_page_queries(admin_client, booking) == 11
+
+
+def test_the_pages_frame_is_the_admins_own_sidebar_kept_from_one_page_to_the_next(admin_client, rf, band):
+    from django.contrib import admin
+    from django.contrib.admin import AdminSite
+    from django.contrib.auth import get_user_model
+    from django.template.loader import render_to_string
+
+    booking = started()
+    url = reverse("dashboard-booking", args=[booking.pk])
+    request = rf.get(url)
+    request.user = get_user_model().objects.get(username="admin")
+    apps = AdminSite.get_app_list(admin.site, request)  # Django's own, built afresh
+    context = {**admin.site.each_context(request), "available_apps": apps}
+    own = render_to_string("admin/nav_sidebar.html", context, request)
+
+    first, second = (admin_client.get(url).content.decode() for _ in range(2))
+
+    assert len(apps) > 3 and sidebar(first) == sidebar(second) == own.strip()
+    assert sidebar(admin_client.get(reverse("dashboard-board")).content.decode()) == own.strip()
+
+
+def sidebar(page: str) -> str:
+    start = page.index('<button class="sticky toggle-nav-sidebar"')
+    return page[start : page.index("</nav>", start) + len("</nav>")]
+
+
+def test_replies_from_musicians_and_client_emails_are_shown_read_only_when_there_are_any(admin_client, band):
+    from django.utils import timezone
+
+    from bookings.models import ClientEmail
+    from messaging.replies import inbound_text_receive
+
+    booking = started()
+    none = booking_page_queries(admin_client, booking)
+    inbound_text_receive(provider_id="in-1", from_phone=band["kim"].phone, text="Can I bring my own <rig>?", params={})
+    a_reply = booking_page_queries(admin_client, booking)
+    ClientEmail.objects.create(booking=booking, kind=ClientEmail.Kind.CANCELLED, to_email="jane@example.com",
+                               subject="Cancelled", body="Sorry", created_at=timezone.now())  # fmt: skip
+
+    page = admin_client.get(reverse("dashboard-booking", args=[booking.pk])).content.decode()
+
+    replies = page[page.index('id="musician-replies"') : page.index("</ul>", page.index('id="musician-replies"'))]
+    emails = page[page.index('id="client-emails"') : page.index("</ul>", page.index('id="client-emails"'))]
+    assert "<strong>Kim</strong>: Can I bring my own &lt;rig&gt;?" in replies
+    assert "Booking cancelled by the studio to jane@example.com: <strong>Queued</strong>" in emails
+    assert (none, a_reply, booking_page_queries(admin_client, booking)) == (11, 12, 13)  # a read for each kind
 
 
 def test_an_unreadable_email_page_offers_to_read_it_again(admin_client):

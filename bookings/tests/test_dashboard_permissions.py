@@ -187,3 +187,24 @@ def test_it_refuses_reading_again_an_email_that_was_read(admin_client, band):
 
     assert page.status_code == 200
     assert "Only an email that could not be read can be read again." in page.content.decode()
+
+
+def sidebar(page: str) -> str:
+    start = page.index('<nav class="sticky" id="nav-sidebar"')
+    return page[start : page.index("</nav>", start) + len("</nav>")]
+
+
+def test_the_sidebar_lists_what_the_user_may_see_and_follows_a_new_permission(band):
+    booking = started()
+    client = staff_client("view_booking")
+    page = reverse("dashboard-booking", args=[booking.pk])
+    emails = reverse("admin:bookings_inboundemail_changelist")
+
+    before = sidebar(client.get(page).content.decode())
+    user = get_user_model().objects.get(username="staff-1")
+    user.user_permissions.add(Permission.objects.get(codename="view_inboundemail"))
+    after = sidebar(client.get(page).content.decode())
+
+    assert reverse("admin:bookings_booking_changelist") in before and emails not in before
+    assert emails in after and reverse("admin:musicians_musician_changelist") not in after
+    assert emails in client.get(reverse("admin:index")).content.decode()  # the admin's own pages alike

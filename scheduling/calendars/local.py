@@ -1,10 +1,31 @@
 from collections import defaultdict
 from collections.abc import Sequence
 
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import F, Lookup
+from django.db.models.sql.compiler import SQLCompiler
+
 from scheduling.intervals import Interval
 from scheduling.models import CalendarEvent
 
 from .base import BusyTimes, CalendarBackend, SessionEvent
+
+
+class _OneOf(Lookup):
+    """`column IN (a, b, ...)`, which PostgreSQL gets as `column = ANY(%s)` with the values as one array:
+    for the 200 calendars of a booking page's roster, one parameter for Django to prepare and psycopg
+    to quote instead of 200 (a millisecond of the page)."""
+
+    lookup_name = "one_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, tuple]:  # the others
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", (*params, *self.rhs)
+
+    def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, tuple]:
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*params, list(self.rhs))
 
 
 class LocalCalendar(CalendarBackend):
@@ -14,8 +35,10 @@ class LocalCalendar(CalendarBackend):
 
     def busy(self, calendar_ids: Sequence[str], span: Interval) -> BusyTimes:
         busy: BusyTimes = {calendar_id: [] for calendar_id in calendar_ids}
+        if not busy:
+            return busy
         events = CalendarEvent.objects.filter(
-            calendar_id__in=calendar_ids,
+            _OneOf(F("calendar_id"), list(busy)),
             status=CalendarEvent.Status.CONFIRMED,
             starts_at__lt=span.end,
             ends_at__gt=span.start,
