@@ -46,6 +46,7 @@ def inbound_email_read_failed(*, inbound_email_id: int, error: BaseException, no
             body = f"Workflow could not {doing} order email #{email.pk} ({failures} tries): {_described(error)[:200]}"
             manager_alert(studio=studio_get_or_create_default(), body=body)
     logger.error(
-        "Reading email %s failed (%s of %s): %s", inbound_email_id, failures, settings.WORK_MAX_FAILURES, error
-    )
+        "Reading or booking email %s failed (%s of %s): %s",
+        inbound_email_id, failures, settings.WORK_MAX_FAILURES, error,
+    )  # fmt: skip
     return failures

@@ -156,11 +156,13 @@ def inbound_email_book(*, inbound_email_id: int) -> int | None:
 
 def _book(inbound_email_id: int) -> int | None:
     with transaction.atomic():
-        email = InboundEmail.objects.select_for_update(of=("self",)).select_related("booking").get(pk=inbound_email_id)
+        email = (
+            InboundEmail.objects.select_for_update(of=("self",)).select_related("booking").filter(pk=inbound_email_id)
+        ).first()
         made = getattr(email, "booking", None)
         if made is not None:
             return made.pk
-        if email.status != InboundEmail.Status.PARSED or email.parse_result is None:
+        if email is None or email.status != InboundEmail.Status.PARSED or email.parse_result is None:
             return None
         reading = email.parse_result
         contact = reading.get("contact") or {}
