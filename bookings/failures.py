@@ -3,10 +3,11 @@
 (A booking whose planning keeps raising is bookings.engine's `booking_plan_failed`.)
 
 A bug or a broken set-up (say, a Google key that is missing) makes planning a booking,
-reading a stored email or making the booking of an email read as an order raise every time. The relay tries such work again each minute;
-without a count it would try forever and nobody would hear. Each failure is counted on
-the row with its error; after WORK_MAX_FAILURES the work is marked failed (the booking
-needs attention, the email is failed), the manager is texted once, and the rest goes on.
+reading a stored email or making the booking of an email read as an order raise every
+time. The relay tries such work again each minute; without a count it would try forever
+and nobody would hear. Each failure is counted on the row with its error; after
+WORK_MAX_FAILURES the work is marked failed (the booking needs attention, the email is
+failed), the manager is texted once, and the rest goes on.
 """
 
 import datetime as dt

@@ -31,9 +31,9 @@ from django.utils import timezone
 
 from core.links import absolute_url
 from core.queueing import queue_after_commit
+from core.stamped import StampedCache
 from musicians.catalog import InstrumentCatalog
 from musicians.models import Instrument
-from core.stamped import StampedCache
 from musicians.selectors import InstrumentRoster, instrument_catalog, instrument_roster
 from scheduling.models import Studio
 from scheduling.services import studio_get_or_create_default

@@ -14,8 +14,8 @@ from bookings.offers import offers_send
 from bookings.tasks import sweep_due_offers
 from bookings.tests.factories import local, make_booking
 from musicians.tests.factories import MusicianFactory
-from workflow.tests.phone import Phone, links, sms_lines, wait_for
 from workflow.tests.intake_support import booking_made_from
+from workflow.tests.phone import Phone, links, sms_lines, wait_for
 
 pytestmark = [pytest.mark.worker]
 

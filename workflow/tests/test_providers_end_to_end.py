@@ -18,10 +18,10 @@ from django.test import Client
 from bookings.models import Booking, Offer
 from messaging.tests.vonage_support import text_in, use_vonage_signatures
 from musicians.tests.factories import MusicianFactory
-from workflow.tests.intake_support import booking_made_from
 from scheduling import calendars
 from scheduling.tests.factories import StudioFactory
 from scheduling.tests.google_http import free_busy, google_answering, google_says
+from workflow.tests.intake_support import booking_made_from
 from workflow.tests.phone import wait_for
 
 pytestmark = [pytest.mark.worker]
