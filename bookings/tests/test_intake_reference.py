@@ -25,6 +25,7 @@ pytestmark = pytest.mark.django_db(transaction=True)  # committed: the other pro
 READER = """
 import sys, django
 django.setup()
+from bookings.intake import reference_cache
 for line in sys.stdin:
     reference = reference_cache.get()
     print(reference.roster.catalog.lookup(line.strip()) or "-", reference.time_zone, flush=True)
