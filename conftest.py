@@ -35,6 +35,25 @@ def _isolated_settings(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _reference_data_read_afresh():
+    """Each test starts from an emptied or rolled-back database, which sends no signal: what this
+    process kept of the catalog and the studio (core.stamped) is forgotten, as a new process would."""
+    from core.stamped import stamped_caches_forget
+
+    stamped_caches_forget()
+    yield
+    stamped_caches_forget()
+
+
+@pytest.fixture
+def eager_tasks(monkeypatch):
+    """Tasks run in place when they are queued, as the worker would run them (and their errors raise);
+    with django_capture_on_commit_callbacks(execute=True), what a commit queues runs."""
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+    monkeypatch.setitem(celery_app.conf, "task_eager_propagates", True)
+
+
 @pytest.fixture
 def clock():
     """Time stands still at NOW (bookings.tests.factories) until the test moves it."""

@@ -1,7 +1,9 @@
 """Intake: `POST /workflow/email` under gunicorn at concurrency 4, against its write floor.
 
-Every POST is a different order email (its own Message-ID), so each makes a booking
-(planning is queued to Redis; no worker runs here, so only the webhook is timed).
+Every POST is a different order email (its own Message-ID), so each is stored, read and
+claimed as a new order, and its booking task queued to Redis: what the webhook does
+before it answers 201. The booking itself is made by the worker from the stored reading
+(no worker runs here; `email_to_text` times the whole path through one).
 The floor is `/bench/intake-floor` on the same server: the same body stored in one
 insert, nothing else. Target: intake throughput >= a third of the floor's at c=4, with
 the contract kept (every valid email 201, an email with no order in it 422).

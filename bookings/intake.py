@@ -6,17 +6,23 @@ applies, the same `booking_create_from_order`, so the engine starts the same way
 
 The request is stored before it is read (`inbound_email_store`), so nothing
 Zapier sends is ever lost, whatever happens next. Reading it
-(`inbound_email_process`) claims the email's dedupe key in the same transaction
-that makes the booking: twenty copies arriving at once queue on the unique
-index, one makes the booking, the others become replays of it.
+(`inbound_email_process`) claims the email's dedupe key with what was read in one
+statement: twenty copies arriving at once queue on the unique index, one wins, the
+others become replays of it. The webhook answers then: the winner's booking is made by
+a worker (`inbound_email_book`, queued on the claim's commit, which also starts
+planning), from the reading stored on the email's row. The relay queues it again for
+an email read but never booked (the broker was down), and failures are counted on the
+email's row (bookings.failures).
 
 It is the webhook's hot path, and its queries are pinned (bookings/tests/test_intake.py):
-a new booking costs the same few statements whatever its seats and times.
+a new email costs the same few statements whatever its seats and times, and so does
+the worker's booking.
 """
 
 import datetime as dt
 import hashlib
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -25,12 +31,14 @@ from django.utils import timezone
 
 from core.links import absolute_url
 from core.queueing import queue_after_commit
+from core.stamped import StampedCache
 from musicians.catalog import InstrumentCatalog
 from musicians.models import Instrument
-from musicians.selectors import instrument_catalog, instrument_roster
+from musicians.selectors import InstrumentRoster, instrument_catalog, instrument_roster
 from scheduling.models import Studio
 from scheduling.services import studio_get_or_create_default
 
+from .failures import inbound_email_read_failed
 from .history import booking_log
 from .models import Booking, BookingEvent, InboundEmail, RequestedWindow, Seat
 from .parsing import (
@@ -60,11 +68,36 @@ SECRET_HEADERS = frozenset({"authorization", "x-workflow-token", "cookie"})
 
 @dataclass(frozen=True)
 class IntakeOutcome:
+    """What reading an email came to. `booking` is None for a new order (a worker makes it) and
+    for an unreadable email (`errors` say why); a replay carries its first copy's booking, if made."""
+
     inbound_email: InboundEmail
     booking: Booking | None = None
     replay: bool = False
     malformed: bool = False
     errors: list[str] = field(default_factory=list)
+
+    @property
+    def is_order(self) -> bool:
+        """An order was read from it (now or by its first copy): its booking is made, or being made."""
+        return self.inbound_email.parse_result is not None
+
+
+@dataclass(frozen=True)
+class IntakeReference:
+    """What every email is read with: the zone its times are in unless it says, and the catalog."""
+
+    time_zone: str
+    roster: InstrumentRoster
+
+
+def _reference_read() -> IntakeReference:
+    return IntakeReference(studio_get_or_create_default().time_zone, instrument_roster())
+
+
+# Kept per process, read again after any change to a studio, an instrument or an alias, in any
+# process (core.stamped; the signals are connected in apps.py). Shared: read it, never change it.
+reference_cache = StampedCache("intake-reference", _reference_read)
 
 
 def clean_text(value: str, max_length: int | None = None) -> str:
@@ -80,25 +113,67 @@ def inbound_email_store(*, body: bytes, content_type: str, headers: dict[str, st
 
 
 def inbound_email_process(*, inbound_email: InboundEmail, now: dt.datetime | None = None) -> IntakeOutcome:
-    """Read a stored email and make its booking, once.
+    """Read a stored email and claim it; for an order, queue its booking (`inbound_email_book`) on the commit.
 
-    The email is read before the transaction opens (the parser is pure and its work is
-    capped), so a slow or hostile body never holds a database lock.
+    The email is read before it is claimed (the parser is pure and its work is capped), so
+    a slow or hostile body never holds a database lock. The studio's zone and
+    the catalog are the ones this process keeps (`reference_cache`: one read of a stamp).
     """
     now = now or timezone.now()
     try:
         envelope = read_envelope(bytes(inbound_email.body), inbound_email.content_type)
     except EnvelopeError as exc:
         return _reject_malformed(inbound_email, str(exc))
-    studio = studio_get_or_create_default()
-    roster = instrument_roster()
-    reading = _read(envelope, studio, now, roster.catalog)
+    reference = reference_cache.get()
+    reading = _read(envelope, reference.time_zone, now, reference.roster.catalog)
     key = dedupe_key(envelope)
+    fields = {**_envelope_fields(envelope), **_reading_fields(reading, envelope)}
+    if not _claim_with_reading(inbound_email, key, fields):
+        inbound_email.dedupe_key = key  # the first copy holds it; remember what we matched
+        return _replay(inbound_email)
+    if reading.order is None:
+        manager_alert(studio=studio_get_or_create_default(), body=_unparseable_alert(inbound_email))
+    else:
+        queue_after_commit("bookings.tasks.book_inbound_email", inbound_email.pk)  # the claim is committed
+    return IntakeOutcome(inbound_email, errors=reading.errors)
+
+
+def inbound_email_book(*, inbound_email_id: int) -> int | None:
+    """Make the booking of an email read as an order, from the reading stored on its row; its id.
+
+    Safe to run twice, and at once: the email's row is locked, and a booking already made
+    from it (the booking's one-to-one link) is the answer. None for an email that is not
+    an order waiting for its booking. Does not start planning: the caller does, in the same
+    task (bookings.tasks.book_inbound_email). A run that raises is rolled back, counted on
+    the email and raised again; the relay tries it again until WORK_MAX_FAILURES.
+    """
+    try:
+        return _book(inbound_email_id)
+    except Exception as error:
+        inbound_email_read_failed(inbound_email_id=inbound_email_id, error=error, now=timezone.now())
+        raise
+
+
+def _book(inbound_email_id: int) -> int | None:
     with transaction.atomic():
-        if _claim_with_reading(inbound_email, key, {**_envelope_fields(envelope), **_reading_fields(reading)}):
-            return _store_reading(inbound_email, envelope, studio, reading, alert=True, instrument_ids=roster.ids)
-    inbound_email.dedupe_key = key  # the first copy holds it; remember what we matched
-    return _replay(inbound_email)
+        email = (
+            InboundEmail.objects.select_for_update(of=("self",)).select_related("booking").filter(pk=inbound_email_id)
+        ).first()
+        made = getattr(email, "booking", None)
+        if made is not None:
+            return made.pk
+        if email is None or email.status != InboundEmail.Status.PARSED or email.parse_result is None:
+            return None
+        reading = email.parse_result
+        contact = reading.get("contact") or {}
+        booking = _booking_rows_create(
+            studio=studio_get_or_create_default(),
+            inbound_email=email,
+            order=ParsedOrder.from_json(reading),
+            contact=(contact.get("name", ""), contact.get("email", "")),
+            instrument_ids=reference_cache.get().roster.ids,
+        )
+        return booking.pk
 
 
 def dedupe_key(envelope: Envelope) -> str:
@@ -112,14 +187,14 @@ def dedupe_key(envelope: Envelope) -> str:
 def _claim_with_reading(inbound_email: InboundEmail, key: str, reading: dict[str, object]) -> bool:
     """Take the dedupe key and write what was read, in one statement; False if a copy holds the key.
 
-    It must be the first statement of its transaction: a copy's UPDATE waits on the unique
-    index until the first copy commits, then fails, and with no savepoint of its own that
-    failure marks the whole transaction for rollback, which loses nothing because nothing
-    else was done in it yet. (A savepoint would cost two more round trips per email.)
+    Outside a transaction (the webhook, the relay) the statement is its own transaction:
+    one round trip, no BEGIN or COMMIT. A copy's UPDATE waits on the unique index until the
+    first copy's commits, then fails. Inside a caller's transaction (a test's) it takes a
+    savepoint, so that failure rolls back only itself.
     """
     fields = {"dedupe_key": key, **reading}
     try:
-        with transaction.atomic(savepoint=False):
+        with transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext():
             InboundEmail.objects.filter(pk=inbound_email.pk).update(**fields)
     except IntegrityError:
         return False
@@ -136,7 +211,7 @@ def _reject_malformed(inbound_email: InboundEmail, reason: str) -> IntakeOutcome
 
 
 def _replay(inbound_email: InboundEmail) -> IntakeOutcome:
-    """Answer a copy of an email already read exactly as the first copy was answered."""
+    """Answer a copy of an email already read as the first copy was answered, with its booking once made."""
     original = InboundEmail.objects.select_related("booking").get(dedupe_key=inbound_email.dedupe_key)
     InboundEmail.objects.filter(pk=inbound_email.pk).update(status=InboundEmail.Status.DUPLICATE, duplicate_of=original)
     booking = getattr(original, "booking", None)
@@ -176,16 +251,19 @@ def inbound_email_reparse_order(*, inbound_email: InboundEmail, now: dt.datetime
     """
     envelope = _stored_envelope(inbound_email)
     studio = studio_get_or_create_default()
-    reading = _read(envelope, studio, now or timezone.now(), instrument_catalog())
+    reading = _read(envelope, studio.time_zone, now or timezone.now(), instrument_catalog())
     with transaction.atomic():
         locked = InboundEmail.objects.select_for_update().get(pk=inbound_email.pk)
         if locked.status != InboundEmail.Status.UNPARSEABLE:
             return IntakeOutcome(locked, booking=getattr(locked, "booking", None), replay=True)
-        fields = _reading_fields(reading)
+        fields = _reading_fields(reading, envelope)
         InboundEmail.objects.filter(pk=locked.pk).update(**fields)
         for name, value in fields.items():
             setattr(locked, name, value)
-        return _store_reading(locked, envelope, studio, reading, alert=False)
+        if reading.order is None:
+            return IntakeOutcome(locked, errors=reading.errors)
+        booking = booking_create_from_order(studio=studio, inbound_email=locked, order=reading.order, envelope=envelope)
+        return IntakeOutcome(locked, booking=booking)
 
 
 @dataclass(frozen=True)
@@ -196,14 +274,14 @@ class Reading:
     errors: list[str] = field(default_factory=list)
 
 
-def _read(envelope: Envelope, studio: Studio, now: dt.datetime, catalog: InstrumentCatalog) -> Reading:
+def _read(envelope: Envelope, default_zone: str, now: dt.datetime, catalog: InstrumentCatalog) -> Reading:
     try:
         order = parse_order(
             subject=envelope.subject,
             body_plain=envelope.body_plain,
             body_html=envelope.body_html,
             now=now,
-            default_zone=studio.time_zone,
+            default_zone=default_zone,
             catalog=catalog,
         )
     except OrderParseError as exc:
@@ -211,32 +289,14 @@ def _read(envelope: Envelope, studio: Studio, now: dt.datetime, catalog: Instrum
     return Reading(order)
 
 
-def _reading_fields(reading: Reading) -> dict[str, object]:
-    """What the email row records of its reading: parsed with the order, or unparseable with why."""
+def _reading_fields(reading: Reading, envelope: Envelope) -> dict[str, object]:
+    """What the email row records of its reading: parsed with the order (and who wrote in, for an
+    order that does not say: all the worker needs to make the booking), or unparseable with why."""
     if reading.order is None:
         return {"status": InboundEmail.Status.UNPARSEABLE, "errors": reading.errors}
-    return {"status": InboundEmail.Status.PARSED, "parse_result": _json_safe(reading.order.as_json())}
-
-
-def _store_reading(
-    inbound_email: InboundEmail,
-    envelope: Envelope,
-    studio: Studio,
-    reading: Reading,
-    *,
-    alert: bool,
-    instrument_ids: dict[str, int] | None = None,
-) -> IntakeOutcome:
-    """The booking of an email whose reading is recorded on its row (or the alert that it had none)."""
-    order = reading.order
-    if order is None:
-        if alert:
-            manager_alert(studio=studio, body=_unparseable_alert(inbound_email))
-        return IntakeOutcome(inbound_email, errors=reading.errors)
-    booking = booking_create_from_order(
-        studio=studio, inbound_email=inbound_email, order=order, envelope=envelope, instrument_ids=instrument_ids
-    )
-    return IntakeOutcome(inbound_email, booking=booking)
+    name, email = envelope_contact(envelope)
+    stored = {**reading.order.as_json(), "contact": {"name": name, "email": email}}
+    return {"status": InboundEmail.Status.PARSED, "parse_result": _json_safe(stored)}
 
 
 def _unparseable_alert(inbound_email: InboundEmail) -> str:
@@ -258,18 +318,31 @@ def envelope_contact(envelope: Envelope) -> tuple[str, str]:
 
 
 def booking_create_from_order(
+    *, studio: Studio, inbound_email: InboundEmail | None, order: ParsedOrder, envelope: Envelope
+) -> Booking:
+    """Make the booking (`_booking_rows_create`) and start planning it once the transaction commits."""
+    booking = _booking_rows_create(
+        studio=studio, inbound_email=inbound_email, order=order, contact=envelope_contact(envelope)
+    )
+    _start_engine_on_commit(booking)
+    return booking
+
+
+def _booking_rows_create(
     *,
     studio: Studio,
     inbound_email: InboundEmail | None,
     order: ParsedOrder,
-    envelope: Envelope,
+    contact: tuple[str, str],
     instrument_ids: dict[str, int] | None = None,
 ) -> Booking:
-    """Make the booking, its requested windows and one seat per instrument wanted: three inserts.
+    """The booking, its requested windows and one seat per instrument wanted: three inserts.
 
-    `instrument_ids` (slug to id, from `instrument_roster`) saves looking the instruments up again.
+    `contact` (name, email) is who wrote in, for an order that does not say (`envelope_contact`).
+    `instrument_ids` (slug to id, from `instrument_roster`) saves looking the instruments up again;
+    a slug missing from it is looked up.
     """
-    contact_name, contact_email = envelope_contact(envelope)
+    contact_name, contact_email = contact
     booking = Booking.objects.create(
         studio=studio,
         inbound_email=inbound_email,
@@ -292,16 +365,23 @@ def booking_create_from_order(
         )
         for w in order.windows
     )
-    if instrument_ids is None:
-        wanted_slugs = [s.instrument_slug for s in order.seats]
-        instrument_ids = dict(Instrument.objects.filter(slug__in=wanted_slugs).values_list("slug", "pk"))
     Seat.objects.bulk_create(
-        Seat(booking=booking, instrument_id=instrument_ids[wanted.instrument_slug], number=number)
-        for wanted in order.seats
+        Seat(booking=booking, instrument_id=instrument_id, number=number)
+        for wanted, instrument_id in zip(order.seats, _instrument_ids(order, instrument_ids), strict=True)
         for number in range(1, wanted.count + 1)
     )
-    _start_engine_on_commit(booking)
     return booking
+
+
+def _instrument_ids(order: ParsedOrder, known: dict[str, int] | None) -> list[int]:
+    """The id of each seat's instrument, in order; one query unless `known` has them all."""
+    wanted = [seat.instrument_slug for seat in order.seats]
+    if known is None or not set(wanted) <= known.keys():
+        known = dict(Instrument.objects.filter(slug__in=wanted).values_list("slug", "pk"))
+    missing = sorted(set(wanted) - known.keys())
+    if missing:
+        raise OrderRefused([f'"{slug}" is not an instrument on the roster any more.' for slug in missing])
+    return [known[slug] for slug in wanted]
 
 
 def _start_engine_on_commit(booking: Booking) -> None:
@@ -378,7 +458,7 @@ def _email_to_complete(inbound_email_id: int) -> InboundEmail:
     booking = Booking.objects.filter(inbound_email=email).only("pk").first()
     if booking is not None:
         raise OrderRefused([f"Email #{email.pk} already made booking #{booking.pk}."])
-    if email.status != InboundEmail.Status.UNPARSEABLE:
+    if email.status not in (InboundEmail.Status.UNPARSEABLE, InboundEmail.Status.FAILED):
         raise OrderRefused(
             [f"Email #{email.pk} is {email.get_status_display().lower()}; only an unread order is completed by hand."]
         )

@@ -13,11 +13,11 @@ class InboundEmail(models.Model):
 
     class Status(models.TextChoices):
         RECEIVED = "received", "Received"  # stored, not yet read
-        PARSED = "parsed", "Parsed"  # a booking was made from it
+        PARSED = "parsed", "Parsed"  # read as an order: the worker makes its booking (or the manager did, by hand)
         UNPARSEABLE = "unparseable", "Unparseable"  # an email, but not an order we can read
         MALFORMED = "malformed", "Malformed"  # not JSON, form or an email at all
         DUPLICATE = "duplicate", "Duplicate"  # a replay of `duplicate_of`
-        FAILED = "failed", "Failed (reading it kept raising)"  # the manager was told; stored for a fix
+        FAILED = "failed", "Failed (reading or booking it kept raising)"  # the manager was told; stored for a fix
 
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
     content_type = models.CharField(max_length=255, blank=True)
@@ -34,9 +34,9 @@ class InboundEmail(models.Model):
     parse_result = models.JSONField(null=True, blank=True)
     errors = models.JSONField(default=list, blank=True)
     read_failures = models.PositiveSmallIntegerField(
-        default=0, help_text="Readings that raised (a bug, not the email)."
+        default=0, help_text="Readings of it, or makings of its booking, that raised (a bug, not the email)."
     )
-    read_error = models.TextField(blank=True, help_text="The last error reading it raised.")
+    read_error = models.TextField(blank=True, help_text="The last error reading it or making its booking raised.")
 
     class Meta:
         ordering = ["-received_at"]

@@ -8,8 +8,18 @@ from . import (
     confirmation,
     engine,
     escalation,
+    intake,
     musician_tasks,  # noqa: F401 (its tasks load with these: Celery's autodiscovery finds `tasks` only)
 )
+
+
+@shared_task(acks_late=True)
+def book_inbound_email(inbound_email_id: int) -> None:
+    """The webhook's order becomes its booking, and planning starts in the same run (no second hop
+    before the first texts). Run again, it finds the booking made; planning happens once."""
+    booking_id = intake.inbound_email_book(inbound_email_id=inbound_email_id)
+    if booking_id is not None:
+        engine.booking_start(booking_id=booking_id)
 
 
 @shared_task(acks_late=True)

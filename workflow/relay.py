@@ -17,7 +17,7 @@ from django.utils import timezone
 from bookings.failures import inbound_email_read_failed
 from bookings.intake import inbound_email_process
 from bookings.models import Booking, InboundEmail
-from bookings.tasks import send_booking_confirmation, start_booking, sync_booking_calendars
+from bookings.tasks import book_inbound_email, send_booking_confirmation, start_booking, sync_booking_calendars
 from core.queueing import queue_now
 from messaging.models import Message
 from messaging.tasks import send_message
@@ -30,6 +30,7 @@ class Relayed:
     calendars_to_sync: int
     emails_read: int = 0
     confirmations: int = 0
+    emails_to_book: int = 0
 
 
 def relay_stranded_work(*, now: dt.datetime | None = None) -> Relayed:
@@ -38,6 +39,14 @@ def relay_stranded_work(*, now: dt.datetime | None = None) -> Relayed:
     # Due texts only (not claimed, not held, next try not in the future): queueing one in its
     # backoff would start a try the row says is not due. A held text is queued by nobody else.
     texts = Message.objects.ready_to_send(now).filter(Q(created_at__lt=quiet_since) | Q(send_after__isnull=False))
+    # Read as an order, booking not made: the broker was down at the webhook's commit, or making it
+    # raised (each failure is counted on the email; after WORK_MAX_FAILURES it is failed, the manager told).
+    unbooked = InboundEmail.objects.filter(
+        status=InboundEmail.Status.PARSED,
+        booking__isnull=True,
+        received_at__lt=quiet_since,
+        read_failures__lt=settings.WORK_MAX_FAILURES,
+    )
     unplanned = Booking.objects.filter(
         status=Booking.Status.OFFERING, planned_at__isnull=True, created_at__lt=quiet_since
     )
@@ -54,12 +63,14 @@ def relay_stranded_work(*, now: dt.datetime | None = None) -> Relayed:
         confirmed_at__lt=quiet_since,
         confirmation_failures__lt=settings.WORK_MAX_FAILURES,
     )
+    emails_to_book = _queue(book_inbound_email, unbooked)  # before reading: those read now queue their own
     return Relayed(
         texts=_queue(send_message, texts),
         bookings_to_plan=_queue(start_booking, unplanned),
         calendars_to_sync=_queue(sync_booking_calendars, unsynced),
         emails_read=_read_stored_emails(quiet_since),
         confirmations=_queue(send_booking_confirmation, unconfirmed),
+        emails_to_book=emails_to_book,
     )
 
 
@@ -67,7 +78,8 @@ def _read_stored_emails(quiet_since: dt.datetime) -> int:
     """Emails stored but never read (the database went away mid-request): read them now.
 
     Zapier may have retried meanwhile; the dedupe key makes the retry and this
-    one the same booking, whichever is read first.
+    one the same booking, whichever is read first. An order read here has its booking
+    queued on the commit, as the webhook's is.
     """
     stranded = InboundEmail.objects.filter(status=InboundEmail.Status.RECEIVED, received_at__lt=quiet_since)
     emails = list(stranded.order_by("pk")[:100])

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from bookings import dashboard
+from bookings import dashboard, email_page
 from scheduling.views import calendar_feed_view
 
 from . import views, webhooks
@@ -27,6 +27,11 @@ urlpatterns = [
         "admin/board/<int:booking_id>/<str:action>",
         admin.site.admin_view(dashboard.booking_action),
         name="dashboard-action",
+    ),
+    path(
+        "admin/board/emails/<int:inbound_email_id>/",
+        admin.site.admin_view(email_page.email_page),
+        name="dashboard-email",
     ),
     path(
         "admin/emails/<int:inbound_email_id>/read-again",

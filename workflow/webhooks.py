@@ -1,9 +1,13 @@
 """The Zapier webhook: POST /workflow/email.
 
 Thin on purpose: authenticate, size-check, store, hand to intake, answer. The
-answer codes are for Zapier: 201 a new booking, 200 a replay of one, 422 an
-email we could not read (stored, the manager told), 400 not an email at all,
-401 a bad token, 413 too big. Only a 5xx makes Zapier retry, and a retry is safe.
+answer codes are for Zapier: 201 a new order (stored and read; a worker makes its
+booking and starts planning it a moment later), 200 a replay of one, 422 an email we
+could not read (stored, the manager told), 400 not an email at all, 401 a bad token,
+413 too big. Only a 5xx makes Zapier retry, and a retry is safe.
+
+A 201 cannot name the booking (it is not made yet): its `url` is the email's page on
+the board, which opens the booking once it is there (bookings.email_page).
 """
 
 from django.conf import settings
@@ -57,17 +61,17 @@ def email_webhook(request: HttpRequest) -> JsonResponse:
 
 
 def _answer(outcome: IntakeOutcome) -> JsonResponse:
-    email_id = outcome.inbound_email.pk
+    email = outcome.inbound_email
     if outcome.malformed:
-        return JsonResponse({"errors": outcome.errors, "inbound_email": email_id}, status=400)
-    if outcome.booking is None:
-        return JsonResponse({"errors": outcome.errors, "inbound_email": email_id}, status=422)
-    booking = outcome.booking
-    body = {
-        "booking": booking.pk,
-        "status": booking.status,
-        "url": absolute_url(reverse("dashboard-booking", args=[booking.pk])),  # Dane's live booking page
-        "inbound_email": email_id,
+        return JsonResponse({"errors": outcome.errors, "inbound_email": email.pk}, status=400)
+    if not outcome.is_order:
+        return JsonResponse({"errors": outcome.errors, "inbound_email": email.pk}, status=422)
+    body: dict[str, object] = {
+        "inbound_email": email.pk,
+        "status": email.status,  # parsed: read as an order (or, on a replay, failed: its booking could not be made)
+        "url": absolute_url(reverse("dashboard-email", args=[email.pk])),  # opens the booking once made
         "replay": outcome.replay,
     }
+    if outcome.booking is not None:  # a replay of an email whose booking is made
+        body["booking"] = outcome.booking.pk
     return JsonResponse(body, status=200 if outcome.replay else 201)

@@ -48,6 +48,20 @@ class ParsedOrder:
         data["warnings"] = list(self.warnings)
         return data
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "ParsedOrder":
+        """The order `as_json` stored, exactly (keys it did not write are left out)."""
+        names = {f.name for f in fields(cls)}
+        values = {name: value for name, value in data.items() if name in names}
+        values["seats"] = tuple(RequestedSeat(**seat) for seat in data["seats"])
+        values["windows"] = tuple(
+            Window(datetime.fromisoformat(w["starts_at"]), datetime.fromisoformat(w["ends_at"]), w["source_line"])
+            for w in data["windows"]
+        )
+        values["other_links"] = tuple(data["other_links"])
+        values["warnings"] = tuple(data["warnings"])
+        return cls(**values)
+
 
 @dataclass(frozen=True)
 class OrderDraft:

@@ -157,6 +157,20 @@ def test_it_answers_a_later_zapier_retry_of_that_email_as_a_replay_of_the_bookin
     assert Booking.objects.count() == 1
 
 
+def test_it_completes_an_email_whose_booking_kept_failing(client, admin_client, band):
+    readable = EMAIL | {"body_plain": UNREADABLE.replace("whenever suits the band", "December 5, 2026, 2-5pm ET")}
+    assert post_email(client, readable).status_code == 201
+    email = InboundEmail.objects.get()
+    InboundEmail.objects.filter(pk=email.pk).update(status=InboundEmail.Status.FAILED, read_failures=3)  # gave up
+
+    response = admin_client.post(order_url(email), form_data())
+
+    booking = Booking.objects.get()
+    assert response.status_code == 302 and booking.inbound_email == email
+    email.refresh_from_db()
+    assert email.status == InboundEmail.Status.PARSED
+
+
 def test_it_makes_a_phone_order_from_nothing(admin_client, band):
     response = admin_client.post(order_url(), form_data())
 

@@ -14,6 +14,7 @@ from bookings.offers import offers_send
 from bookings.tasks import sweep_due_offers
 from bookings.tests.factories import local, make_booking
 from musicians.tests.factories import MusicianFactory
+from workflow.tests.intake_support import booking_made_from
 from workflow.tests.phone import Phone, links, sms_lines, wait_for
 
 pytestmark = [pytest.mark.worker]
@@ -108,7 +109,7 @@ def test_all_yes_books_the_session_and_texts_everyone(studio, roster):
         page = studio.tap(roster[key], "yes")
         assert page.status == 200
 
-    booking = Booking.objects.get(pk=answer["booking"])
+    booking = booking_made_from(answer)
     assert booking.status == Booking.Status.CONFIRMED
     confirmations = studio.wait_texts(4, kind="confirmation")
     assert {t["to"] for t in confirmations} == {roster[k].phone for k in ("d1", "b1", "k1")} | {"+12125550199"}
@@ -151,7 +152,7 @@ def test_when_a_time_runs_out_of_players_it_moves_on_and_then_gives_up(studio, r
     studio.tap(roster["d1"], "no", nth=2)
     studio.tap(roster["d2"], "no", nth=2)
 
-    booking = Booking.objects.get(pk=answer["booking"])
+    booking = booking_made_from(answer)
     assert booking.status == Booking.Status.NEEDS_ATTENTION
     [alert] = studio.wait_texts(1, kind="alert")
     assert "Said no: Dana, Drew." in alert["body"]
@@ -162,7 +163,7 @@ def test_no_viable_time_texts_the_manager_why(studio, roster):
 
     [alert] = studio.wait_texts(1, kind="alert")
     assert "Cello: nobody on the roster plays it." in alert["body"]
-    assert Booking.objects.get(pk=answer["booking"]).status == Booking.Status.NEEDS_ATTENTION
+    assert booking_made_from(answer).status == Booking.Status.NEEDS_ATTENTION
     assert not studio.texts(kind="offer")
 
 

@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from bookings.models import Booking, Offer
 from musicians.tests.factories import MusicianFactory
+from workflow.tests.intake_support import booking_made_from
 
 pytestmark = [pytest.mark.worker, pytest.mark.browser]
 
@@ -96,7 +97,7 @@ def test_dane_runs_a_booking_from_the_board(browser, dane, live_server):
     dane.goto(f"{live_server.url}/admin/board/")
     expect(dane.locator("#board")).to_contain_text("No bookings yet")
 
-    booking_id = post_order(live_server)["booking"]  # arrives while the board is open
+    booking_id = booking_made_from(post_order(live_server)).pk  # arrives while the board is open
 
     row = dane.locator(f'tr[data-booking="{booking_id}"]')
     expect(row).to_contain_text("Jane Doe", timeout=10_000)  # no reload: the board polls
@@ -141,13 +142,24 @@ def test_dane_runs_a_booking_from_the_board(browser, dane, live_server):
     musician.close()
 
 
+def test_the_link_in_the_webhooks_answer_opens_the_booking(dane, live_server):
+    MusicianFactory(name="Drew", plays=["drums"])
+    MusicianFactory(name="Kim", plays=["keyboard"])
+
+    answer = post_order(live_server, "<link@x>")
+    dane.goto(answer["url"])  # at once: being planned (refreshing), or already the booking
+
+    expect(dane.locator("#next-step")).to_contain_text("Waiting for answers", timeout=10_000)
+    assert dane.url == f"{live_server.url}/admin/board/{booking_made_from(answer).pk}/"
+
+
 def test_the_musician_pages_fit_a_phone(browser, live_server, celery_worker, settings):
     from bookings.escalation import booking_escalate
 
     settings.PUBLIC_BASE_URL = live_server.url
     for name, slug in [("Ana", "drums"), ("Bo", "drums"), ("Kim", "keyboard"), ("Kit", "keyboard")]:
         MusicianFactory(name=name, plays=[slug])
-    booking_id = post_order(live_server, "<phones@x>")["booking"]
+    booking_id = booking_made_from(post_order(live_server, "<phones@x>")).pk
     ana_yes = offer_link(booking_id, "Ana", "yes")
     booking_escalate(booking_id=booking_id, force=True)  # Bo is asked for the drums too
     bo_yes = offer_link(booking_id, "Bo", "yes")
@@ -195,7 +207,7 @@ def test_show_all_on_a_long_history_survives_the_live_refresh(dane, live_server)
 
     kim = MusicianFactory(name="Kim", plays=["keyboard"])
     MusicianFactory(name="Drew", plays=["drums"])
-    booking = Booking.objects.get(pk=post_order(live_server, "<long@x>")["booking"])
+    booking = booking_made_from(post_order(live_server, "<long@x>"))
     for _ in range(55):
         text_about(booking, purpose="notice", to_phone=kim.phone, body="hi", musician=kim)
     texts = dane.locator("#texts tbody tr")

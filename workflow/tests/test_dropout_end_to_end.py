@@ -9,6 +9,7 @@ from bookings.models import Booking, ClientEmail, Fill, Offer
 from messaging.tests.vonage_support import text_in, use_vonage_signatures
 from musicians.models import Musician
 from scheduling.models import CalendarEvent
+from workflow.tests.intake_support import booking_made_from
 from workflow.tests.phone import wait_for
 from workflow.tests.test_booking_end_to_end import ORDER, roster, studio  # noqa: F401 (fixtures)
 
@@ -27,7 +28,7 @@ def paced(settings):
 
 def test_a_drop_out_by_text_books_the_standby_and_nobody_hears_twice(studio, roster, paced, client):  # noqa: F811
     answer = studio.email(ORDER_WITH_EMAIL)
-    booking = Booking.objects.get(pk=answer["booking"])
+    booking = booking_made_from(answer)
     for key in ("d1", "b1", "k1"):
         studio.tap(roster[key], "yes")
     # Dana's YES came in just after Drew's (the page and the YES text only answer an offer still open,

@@ -44,19 +44,38 @@ def _drop_connections() -> None:
     app.amqp._producer_pool = None
 
 
-def test_with_the_broker_down_the_webhook_still_answers_and_the_relay_catches_up(
-    client, broker_down, django_capture_on_commit_callbacks, caplog, clock
+def post_order(client, message_id: str = "<down@x>"):
+    email = {"subject": "Order", "from": "a@b.example", "body_plain": ORDER, "message_id": message_id}
+    return client.post(
+        "/workflow/email", json.dumps(email), content_type="application/json",
+        HTTP_AUTHORIZATION="Bearer test-zapier-token",
+    )  # fmt: skip
+
+
+def test_with_the_broker_down_the_webhook_still_answers_and_the_relay_makes_the_booking(
+    client, broker_down, monkeypatch, django_capture_on_commit_callbacks, caplog, clock
 ):
-    email = {"subject": "Order", "from": "a@b.example", "body_plain": ORDER, "message_id": "<down@x>"}
+    from bookings.models import InboundEmail
+
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            "/workflow/email", json.dumps(email), content_type="application/json",
-            HTTP_AUTHORIZATION="Bearer test-zapier-token",
-        )  # fmt: skip
+        response = post_order(client)
 
     assert response.status_code == 201
     assert "left for the relay" in caplog.text  # the OS refused the broker; nothing raised
-    assert Booking.objects.get().planned_at is None
+    assert InboundEmail.objects.get().status == InboundEmail.Status.PARSED  # the email and its reading kept
+    assert not Booking.objects.exists()
+
+    monkeypatch.undo()  # the broker is back
+    _drop_connections()
+    monkeypatch.setitem(app.conf, "task_always_eager", True)  # what the relay queues runs here, as a worker would
+    monkeypatch.setitem(app.conf, "task_eager_propagates", True)
+    clock.shift(dt.timedelta(minutes=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert relay_stranded_work().emails_to_book == 1
+
+    booking = Booking.objects.get()
+    assert booking.inbound_email == InboundEmail.objects.get() and booking.planned_at is not None
+    assert relay_stranded_work().emails_to_book == 0  # booked: never again
 
 
 def test_with_the_broker_down_texts_published_together_are_left_for_the_relay(
@@ -75,20 +94,30 @@ def test_with_the_broker_down_texts_published_together_are_left_for_the_relay(
     assert relay_stranded_work().texts == 4
 
 
-def test_a_booking_whose_start_was_never_queued_is_planned_by_the_relay(client, clock):
+def test_an_email_whose_booking_was_never_queued_is_queued_by_the_relay(client, clock):
     # In a test transaction on_commit never fires: exactly what a broker outage leaves behind.
-    email = {"subject": "Order", "from": "a@b.example", "body_plain": ORDER}
-    response = client.post(
-        "/workflow/email", json.dumps(email), content_type="application/json",
-        HTTP_AUTHORIZATION="Bearer test-zapier-token",
-    )  # fmt: skip
-    assert response.status_code == 201
+    assert post_order(client).status_code == 201
+
+    clock.shift(dt.timedelta(minutes=1))
+    assert relay_stranded_work().emails_to_book == 0  # not yet: it may still be in flight
+    clock.shift(dt.timedelta(minutes=2))
+    assert relay_stranded_work().emails_to_book == 1
+
+
+def test_a_booking_made_but_never_planned_is_planned_by_the_relay(client, clock):
+    """The worker died between making the booking and planning it."""
+    from bookings.intake import inbound_email_book
+    from bookings.models import InboundEmail
+
+    post_order(client)
+    inbound_email_book(inbound_email_id=InboundEmail.objects.get().pk)
     assert Booking.objects.get().planned_at is None
 
     clock.shift(dt.timedelta(minutes=1))
     assert relay_stranded_work().bookings_to_plan == 0  # not yet: it may still be in flight
     clock.shift(dt.timedelta(minutes=2))
     assert relay_stranded_work().bookings_to_plan == 1
+    assert relay_stranded_work().emails_to_book == 0  # its booking is made
 
 
 def test_a_text_claimed_by_a_worker_that_died_is_sent_after_the_lease(outbox, clock):
@@ -110,7 +139,7 @@ def test_the_relay_leaves_fresh_and_finished_work_alone(outbox, clock):
     assert relay_stranded_work().texts == 0
 
 
-def test_an_email_stored_but_never_read_is_read_by_the_relay(clock):
+def test_an_email_stored_but_never_read_is_read_by_the_relay(clock, eager_tasks, django_capture_on_commit_callbacks):
     from bookings.intake import inbound_email_store
     from bookings.models import InboundEmail
 
@@ -118,7 +147,9 @@ def test_an_email_stored_but_never_read_is_read_by_the_relay(clock):
     stored = inbound_email_store(body=body, content_type="application/json", headers={})  # then the database went away
 
     clock.shift(dt.timedelta(minutes=3))
-    assert relay_stranded_work().emails_read == 1
+    with django_capture_on_commit_callbacks(execute=True):  # its booking queued on the commit, run here
+        relayed = relay_stranded_work()
+    assert (relayed.emails_read, relayed.emails_to_book) == (1, 0)  # the reading queued its own booking
 
     stored.refresh_from_db()
     assert stored.status == InboundEmail.Status.PARSED
@@ -252,6 +283,27 @@ def test_an_email_whose_reading_always_raises_does_not_block_the_others_and_is_s
     assert relay_stranded_work().emails_read == 0  # set aside: not tried again
     [alert] = Message.objects.filter(purpose="alert")
     assert f"order email #{poisoned.pk}" in alert.body
+
+
+def test_a_booking_task_that_keeps_raising_is_counted_on_the_email_retried_and_set_aside(client, clock):
+    from bookings.intake import inbound_email_book
+    from bookings.models import InboundEmail
+
+    post_order(client, "<corrupt@x>")
+    email = InboundEmail.objects.get()
+    InboundEmail.objects.filter(pk=email.pk).update(parse_result={"seats": "drums"})  # a row no reading would write
+
+    for attempt in range(1, 4):
+        with pytest.raises(TypeError):
+            inbound_email_book(inbound_email_id=email.pk)  # what the task runs, whoever queued it
+        email.refresh_from_db()
+        assert email.read_failures == attempt and "TypeError" in email.read_error
+        clock.shift(dt.timedelta(minutes=3))
+        assert relay_stranded_work().emails_to_book == (1 if attempt < 3 else 0)  # retried until set aside
+
+    assert email.status == InboundEmail.Status.FAILED and not Booking.objects.exists()
+    [alert] = Message.objects.filter(purpose="alert")
+    assert f"could not make the booking of order email #{email.pk} (3 tries)" in alert.body
 
 
 def test_a_confirmation_follow_up_that_keeps_raising_is_counted_and_dane_is_told_once(clock, settings):

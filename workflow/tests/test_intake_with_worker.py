@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bookings.models import Booking, InboundEmail
+from bookings.models import Booking, InboundEmail, Offer
 from messaging.models import Message
+from musicians.tests.factories import MusicianFactory
 
 ORDER = (
     "Client name: Jane Doe\nSong: Fly Me to the Moon\nInstruments: drums, keys\n"
@@ -61,6 +62,25 @@ def test_an_unreadable_email_reaches_the_manager_by_text_through_the_worker(live
 
 
 @pytest.mark.worker
+def test_the_webhook_answers_201_and_the_worker_makes_one_booking_and_its_first_offers(
+    live_server, celery_worker, outbox
+):
+    drew, kim = MusicianFactory(name="Drew", plays=["drums"]), MusicianFactory(name="Kim", plays=["keyboard"])
+    payload = {"subject": "Order", "from": "a@b.example", "body_plain": ORDER, "message_id": "<one@x>"}
+
+    status, body = post(live_server, payload)
+
+    assert status == 201
+    email = InboundEmail.objects.get(pk=body["inbound_email"])
+    wait_for(lambda: len(outbox) == 2)  # the first offers texted: the booking made and planned
+    booking = Booking.objects.get()
+    assert booking.inbound_email == email and booking.planned_at is not None
+    offers = Offer.objects.filter(booking=booking)
+    assert sorted(o.musician.name for o in offers) == ["Drew", "Kim"]
+    assert {text.to for text in outbox} == {drew.phone, kim.phone}
+
+
+@pytest.mark.worker
 def test_twenty_identical_webhooks_at_once_make_one_booking(live_server, celery_worker):
     payload = {"subject": "Order", "from": "a@b.example", "body_plain": ORDER, "message_id": "<same@x>"}
 
@@ -69,7 +89,9 @@ def test_twenty_identical_webhooks_at_once_make_one_booking(live_server, celery_
 
     statuses = sorted(status for status, _ in answers)
     assert statuses == [200] * 19 + [201]
-    assert len({body["booking"] for _, body in answers}) == 1
+    assert len({body["inbound_email"] for _, body in answers}) == 1  # every copy answered as the first
+    wait_for(lambda: Booking.objects.filter(planned_at__isnull=False).exists())
     assert Booking.objects.count() == 1
+    assert {body.get("booking", Booking.objects.get().pk) for _, body in answers} == {Booking.objects.get().pk}
     assert InboundEmail.objects.count() == 20
     assert InboundEmail.objects.filter(status=InboundEmail.Status.DUPLICATE).count() == 19

@@ -13,6 +13,7 @@ from bookings.models import Booking, Fill, Offer
 from bookings.musician_links import musician_page_link
 from musicians.models import Musician
 from musicians.tests.factories import MusicianFactory
+from workflow.tests.intake_support import booking_made_from
 from workflow.tests.phone import wait_for
 from workflow.tests.test_dashboard_browser import PHONE, browser, dane, post_order, shot  # noqa: F401 (fixtures)
 
@@ -41,7 +42,7 @@ def test_a_blackout_set_on_the_page_leaves_them_out_of_the_next_plan(browser, li
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # no sideways scrolling
     shot(phone, "phone-musician-page")
 
-    booking_id = post_order(live_server, "<blackout@x>")["booking"]
+    booking_id = booking_made_from(post_order(live_server, "<blackout@x>")).pk
 
     assert offered(booking_id, "Dana").seat.instrument.slug == "drums"  # Drew was first in the order
     assert not Offer.objects.filter(booking_id=booking_id, musician=drew).exists()
@@ -55,7 +56,7 @@ def test_a_drop_out_on_the_page_books_the_standby_and_danes_page_updates_live(br
     MusicianFactory(name="Dana", plays=["drums"], last_booked_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
                     **NO_QUIET_HOURS)  # fmt: skip
     MusicianFactory(name="Kim", plays=["keyboard"], **NO_QUIET_HOURS)
-    booking_id = post_order(live_server, "<drop@x>")["booking"]
+    booking_id = booking_made_from(post_order(live_server, "<drop@x>")).pk
     for name in ("Drew", "Kim"):
         offer_answer(offer_id=offered(booking_id, name).pk, answer=Answer.YES)
     assert offer_answer(offer_id=offered(booking_id, "Dana").pk, answer=Answer.YES).outcome == Outcome.STANDBY

@@ -21,6 +21,7 @@ from musicians.tests.factories import MusicianFactory
 from scheduling import calendars
 from scheduling.tests.factories import StudioFactory
 from scheduling.tests.google_http import free_busy, google_answering, google_says
+from workflow.tests.intake_support import booking_made_from
 from workflow.tests.phone import wait_for
 
 pytestmark = [pytest.mark.worker]
@@ -99,7 +100,7 @@ def test_a_whole_booking_by_text_replies_alone(celery_worker, vonage, google):
     text_in(phone, from_phone=drew.phone, text="YES")
     text_in(phone, from_phone=kit.phone, text="Y")
 
-    booking = Booking.objects.get(pk=answer.json()["booking"])
+    booking = booking_made_from(answer.json())
     assert booking.status == Booking.Status.CONFIRMED
     wait_for(lambda: any("you're booked!" in t for t in vonage.to(kit.phone)), what="Kit's confirmation")
     wait_for(lambda: any(t.startswith("Booked #") for t in vonage.to("+12125550199")), what="Dane's confirmation")

@@ -30,7 +30,7 @@ def post_json(client, payload: object, **headers: str):
     return client.post(URL, json.dumps(payload), content_type="application/json", **(AUTH | headers))
 
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now", "studio")]
 
 
 @pytest.fixture
@@ -39,18 +39,35 @@ def frozen_now():
         yield
 
 
-def test_it_makes_a_booking_from_a_json_email(client):
-    response = post_json(client, email())
+@pytest.fixture
+def studio():
+    """Made by the first email ever (which tells every process's cache so); made here, the commits
+    of the emails under test queue only their own work."""
+    from scheduling.services import studio_get_or_create_default
+
+    return studio_get_or_create_default()
+
+
+def test_it_answers_a_json_email_at_once_and_the_worker_makes_its_booking(
+    client, eager_tasks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as queued:
+        response = post_json(client, email())
 
     assert response.status_code == 201
-    booking = Booking.objects.get()
+    stored = InboundEmail.objects.get()
     assert response.json() == {
-        "booking": booking.pk,
-        "status": "offering",
-        "url": f"https://studio.example/admin/board/{booking.pk}/",
-        "inbound_email": booking.inbound_email_id,
+        "inbound_email": stored.pk,
+        "status": "parsed",
+        "url": f"https://studio.example/admin/board/emails/{stored.pk}/",
         "replay": False,
     }
+    assert not Booking.objects.exists()  # not yet: the commit queued its task
+    [run_as_the_worker] = queued
+    run_as_the_worker()  # eager: the task runs here, as the worker would run it
+
+    booking = Booking.objects.get()
+    assert booking.planned_at is not None  # made and planned in the one task
     assert booking.client_name == "Jane Doe"
     assert booking.song_title == "Fly Me to the Moon"
     assert booking.session_minutes == 180
@@ -156,24 +173,43 @@ def test_it_answers_400_to_a_body_that_is_not_an_email_but_stores_it(client, bod
     assert not Booking.objects.exists()
 
 
-def test_a_replayed_email_gets_the_same_booking_and_no_new_texts(client, django_capture_on_commit_callbacks):
-    first = post_json(client, email())
+def test_a_replayed_email_gets_the_same_booking_and_no_new_texts(
+    client, eager_tasks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = post_json(client, email())
     with django_capture_on_commit_callbacks() as callbacks:
         again = post_json(client, email())
 
     assert again.status_code == 200
-    assert again.json()["booking"] == first.json()["booking"]
-    assert again.json()["replay"] is True
+    assert again.json() == {
+        "inbound_email": first.json()["inbound_email"],  # the first copy, which made the booking
+        "status": "parsed",
+        "url": first.json()["url"],
+        "replay": True,
+        "booking": Booking.objects.get().pk,
+    }
     assert Booking.objects.count() == 1
     assert callbacks == []  # nothing queued: no engine start, no text
     replay = InboundEmail.objects.get(status=InboundEmail.Status.DUPLICATE)
     assert replay.duplicate_of_id == first.json()["inbound_email"]
 
 
-def test_without_a_message_id_the_same_sender_subject_and_body_is_a_replay(client):
-    post_json(client, email(message_id=""))
-    again = post_json(client, email(message_id=""))
-    other = post_json(client, email(message_id="", subject="Another order"))
+def test_a_replay_before_the_worker_made_the_booking_is_answered_without_one(client):
+    first = post_json(client, email())
+    again = post_json(client, email())
+
+    assert again.status_code == 200
+    assert again.json() == first.json() | {"replay": True}  # no booking yet, the same page to open
+
+
+def test_without_a_message_id_the_same_sender_subject_and_body_is_a_replay(
+    client, eager_tasks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post_json(client, email(message_id=""))
+        again = post_json(client, email(message_id=""))
+        other = post_json(client, email(message_id="", subject="Another order"))
 
     assert again.status_code == 200
     assert other.status_code == 201
@@ -212,7 +248,7 @@ def test_an_unknown_instrument_is_named_with_the_known_ones(client):
     assert "drums" in error.lower() and "violin" in error.lower()
 
 
-def test_it_starts_the_booking_engine_after_commit(client, django_capture_on_commit_callbacks):
+def test_it_queues_the_booking_after_commit(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         post_json(client, email())
 
