@@ -139,16 +139,16 @@ def presses_decide(*, booking: Booking, until: dt.datetime | None, now: dt.datet
                 _press_decide(booking, offer, now)
         except Exception as error:
             _press_failed(booking, offer, error)
-            raise PressFailed(offer.pk, number + 1) from error
+            raise PressFailed(offer.pk, error) from error
     return len(pending)
 
 
 class PressFailed(Exception):
     """A press's decision raised (it is rolled back and counted); the presses before it stand."""
 
-    def __init__(self, offer_id: int, tried: int) -> None:
-        super().__init__(f"deciding the press of offer {offer_id} raised")
-        self.offer_id, self.tried = offer_id, tried
+    def __init__(self, offer_id: int, error: Exception) -> None:
+        super().__init__(f"deciding the press of offer {offer_id} raised {type(error).__name__}")
+        self.offer_id, self.error = offer_id, error
 
 
 def _press_decide(booking: Booking, offer: Offer, now: dt.datetime) -> None:

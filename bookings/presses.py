@@ -56,8 +56,8 @@ def offer_presses_decide(*, token: str, now: dt.datetime | None = None) -> int:
             return 0
         try:
             return presses_decide(booking=booking, until=None, now=now)
-        except PressFailed as error:
-            failed = error
+        except PressFailed as failure:
+            failed = failure.error  # the count committed with the presses decided before it
     raise failed
 
 
