@@ -39,8 +39,9 @@ def test_presses_are_decided_in_press_order_not_the_order_their_tasks_run(drumme
     assert offer_presses_decide(token=drummers["Ann"].token) == 2  # Ann's task ran first; Bo pressed first
 
     ann, bo = (Offer.objects.get(pk=drummers[name].pk) for name in ("Ann", "Bo"))
-    assert (bo.press_outcome, bo.status, bo.answered_at) == (Outcome.ACCEPTED, "accepted", NOW + dt.timedelta(seconds=1))
-    assert (ann.press_outcome, ann.status, ann.answered_at) == (Outcome.LATE, "late", NOW + dt.timedelta(seconds=2))
+    second = dt.timedelta(seconds=1)
+    assert (bo.press_outcome, bo.status, bo.answered_at) == (Outcome.ACCEPTED, "accepted", NOW + second)
+    assert (ann.press_outcome, ann.status, ann.answered_at) == (Outcome.LATE, "late", NOW + 2 * second)
     assert Fill.objects.get().musician.name == "Bo"
     assert offer_presses_decide(token=drummers["Bo"].token) == 0  # Bo's own task, delivered after: nothing left
 

@@ -74,3 +74,6 @@ class Phone:
             time.sleep(0.05)
             page = self.open(page.url)
         return page
+
+
+__all__ = ["Page", "Phone", "links", "sms_lines", "wait_for"]
