@@ -11,7 +11,6 @@ from pathlib import Path
 
 from core.testing import wait_for
 
-
 REFRESH = re.compile(r'<meta http-equiv="refresh" content="(\d+)">')
 
 
