@@ -1,19 +1,28 @@
-"""Answers: 100 simultaneous YES posts for one seat, then mixed GET/POST answer traffic.
+"""Answers: 100 simultaneous YES posts for one seat, then YES presses at concurrency 4.
 
+A press is stored by the POST (one UPDATE, a task published, a 303 to the offer's
+page) and decided by the real worker (the shared texting worker: 2 processes, which
+also runs the confirmations the decisions queue).
 The race: a one-seat booking planned by `booking_start`, with offers out to 100
 musicians (`offer_send`). Each client GETs its YES page (CSRF cookie and token),
-all wait at a barrier, then all POST at once. Target: exactly one Fill, one
-accepted and 99 "someone confirmed first", zero errors.
+all wait at a barrier, then all POST at once; then the bench waits until the worker
+has decided every press. Target: exactly one Fill, one accepted and 99 "someone
+confirmed first", zero errors (HTTP answers other than the 303, and decisions that
+raised or never came).
 YES presses: many one-seat bookings with one open offer each; every offer's YES page
-is fetched first (untimed), then clients at concurrency 4 press the buttons (POST),
-each filling its seat and confirming its booking. The floor is `/bench/write-floor` on
-the same server: a transaction that locks one row and updates it. Targets: >= 50% of
-the floor's throughput, p99 <= 3x the floor's.
+is fetched first (untimed), then clients at concurrency 4 press the buttons (POST).
+The floor is `/bench/write-floor` on the same server: a transaction that locks one row
+and updates it. Targets: >= 50% of the floor's throughput, p99 <= 3x the floor's.
+Then the bench waits for the worker to decide every press (each fills its seat and
+confirms its booking) and reports press-to-decision times (pressed_at to
+press_decided_at, both stamped by the database's clients) under that burst.
 """
 
 import re
 import secrets
+import statistics
 import threading
+import time
 from http.cookies import SimpleCookie
 
 from django.db import transaction
@@ -22,11 +31,13 @@ from django.utils import timezone
 from .common import QUICK, Row, bench_studio, ms, new_booking, players_of, sessions_windows
 from .load import run_load, send
 from .server import shared_gunicorn
+from .worker import texting_worker
 
 RACERS = 100
 MIXED_CONCURRENCY = 4
 MIXED_SECONDS = 1.0 if QUICK else 4.0
-MIXED_OFFERS = 80 if QUICK else 600
+MIXED_OFFERS = 400 if QUICK else 2400  # enough that the presses do not run out within MIXED_SECONDS
+DECIDED_WITHIN = 300.0  # seconds the worker gets to decide every press after the load
 TOKEN_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -89,7 +100,7 @@ def race(base: str, tokens: list[str]) -> dict:
         thread.start()
     for thread in threads:
         thread.join()
-    return {"errors": sum(1 for status, _ in outcomes if status != 200), "statuses": sorted({s for s, _ in outcomes})}
+    return {"errors": sum(1 for status, _ in outcomes if status != 303), "statuses": sorted({s for s, _ in outcomes})}
 
 
 def mixed_offers(count: int) -> list[str]:
@@ -163,6 +174,25 @@ def floor_press(number: int, done: int):
     return "POST", f"/bench/write-floor?row={number * 100_000 + done}", None, {}
 
 
+def decided(tokens: list[str]) -> dict:
+    """Wait until the worker has decided every stored press of these offers (or DECIDED_WITHIN passed)."""
+    from bookings.models import Offer
+
+    pressed = Offer.objects.filter(token__in=tokens, pressed_at__isnull=False)
+    deadline = time.monotonic() + DECIDED_WITHIN
+    while pressed.filter(press_outcome="").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    rows = list(pressed.values_list("press_outcome", "press_failures", "pressed_at", "press_decided_at"))
+    waits = sorted((done - at).total_seconds() for outcome, _, at, done in rows if outcome)
+    return {
+        "pressed": len(rows),
+        "undecided": sum(1 for outcome, *_ in rows if not outcome),
+        "failures": sum(failures for _, failures, *_ in rows),
+        "outcomes": {o: sum(1 for outcome, *_ in rows if outcome == o) for o in {row[0] for row in rows}},
+        "waits": waits,
+    }
+
+
 def run() -> list[Row]:
     from bookings.models import Fill, Offer
 
@@ -172,31 +202,43 @@ def run() -> list[Row]:
     tokens = race_offers()
     mixed = mixed_offers(MIXED_OFFERS)
     base = shared_gunicorn()
+    texting_worker()  # decides the presses (started on an emptied broker: the offers' texts are dropped)
     outcome = race(base, tokens)
+    raced = decided(tokens)
     presses = yes_presses(base, mixed)
     floor = run_load(base, floor_press, concurrency=MIXED_CONCURRENCY, seconds=MIXED_SECONDS)
-    answers = run_load(base, from_list(presses), concurrency=MIXED_CONCURRENCY, seconds=MIXED_SECONDS)
+    answers = run_load(
+        base, from_list(presses), concurrency=MIXED_CONCURRENCY, seconds=MIXED_SECONDS, ok=lambda s: s == 303
+    )
+    burst = decided(mixed)
     offers = Offer.objects.filter(token__in=tokens)
     fills = Fill.objects.filter(offer__token__in=tokens).count()
-    accepted = offers.filter(status=Offer.Status.ACCEPTED).count()
-    late = offers.filter(status__in=[Offer.Status.LATE, Offer.Status.STANDBY]).count()  # standby: the paced policy
-    confirmed = Fill.objects.filter(offer__token__in=mixed).count()
+    accepted = offers.filter(status=Offer.Status.ACCEPTED, press_outcome="accepted").count()
+    late_outcomes = ["late", "standby"]  # standby: the paced policy
+    late = offers.filter(status__in=[Offer.Status.LATE, Offer.Status.STANDBY], press_outcome__in=late_outcomes).count()
+    race_errors = outcome["errors"] + raced["undecided"] + raced["failures"]
+    filled = Fill.objects.filter(offer__token__in=mixed, offer__press_outcome="accepted").count()
+    burst_errors = burst["undecided"] + burst["failures"]
+    all_filled = filled == burst["pressed"] == burst["outcomes"].get("accepted", 0) and burst_errors == 0
     share = answers.throughput / floor.throughput
     slower = answers.p99 / floor.p99
     ran_out = "; ran out of offers" if len(answers.latencies) + answers.errors >= len(presses) else ""
+    waits = burst["waits"] or [float("inf")]
+    p99_wait = waits[min(len(waits) - 1, int(len(waits) * 0.99))]
     return [
         Row(
-            f"answers: {len(tokens)} simultaneous YES for one seat",
+            f"answers: {len(tokens)} simultaneous YES for one seat, decided by the worker",
             f"{fills} fill, {accepted} accepted, {late} late/standby, "
-            f"{outcome['errors']} errors (HTTP {outcome['statuses']})",
+            f"{race_errors} errors (HTTP {outcome['statuses']}, {outcome['errors']} not 303; "
+            f"{raced['failures']} decisions raised, {raced['undecided']} undecided)",
             "-",
             "-",
             "1 winner, 0 errors",
-            fills == 1 and accepted == 1 and late == len(tokens) - 1 and outcome["errors"] == 0,
+            fills == 1 and accepted == 1 and late == len(tokens) - 1 and race_errors == 0,
         ),
         Row(
-            f"answers: YES press (POST) at c={MIXED_CONCURRENCY} on distinct bookings "
-            f"({confirmed} seats filled, errors {answers.errors}{ran_out})",
+            f"answers: YES press (POST, stored, 303) at c={MIXED_CONCURRENCY} on distinct bookings "
+            f"(errors {answers.errors}{ran_out})",
             f"{answers.throughput:.0f}/s",
             f"{floor.throughput:.0f}/s (lock one row, update it)",
             f"{share:.0%}",
@@ -210,5 +252,15 @@ def run() -> list[Row]:
             f"{slower:.1f}x",
             "<= 3x",
             slower <= 3 and answers.errors == 0,
+        ),
+        Row(
+            f"answers: press to decision through the worker (2 processes, also confirming), after that burst of "
+            f"{burst['pressed']} presses: median / p99 ({filled} of {burst['pressed']} seats filled, "
+            f"{burst['failures']} decisions raised, {burst['undecided']} undecided)",
+            f"{ms(statistics.median(waits))} / {ms(p99_wait)}",
+            "-",
+            "-",
+            "every press decided, each seat filled",
+            all_filled,
         ),
     ]
