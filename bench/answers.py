@@ -18,12 +18,17 @@ confirms its booking) and reports press-to-decision times (pressed_at to
 press_decided_at, both stamped by the database's clients) under that burst.
 """
 
+import os
 import re
 import secrets
+import signal
 import statistics
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.cookies import SimpleCookie
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -103,7 +108,7 @@ def race(base: str, tokens: list[str]) -> dict:
     return {"errors": sum(1 for status, _ in outcomes if status != 303), "statuses": sorted({s for s, _ in outcomes})}
 
 
-def mixed_offers(count: int) -> list[str]:
+def mixed_offers(count: int, first: int = 1000) -> list[str]:
     """`count` one-seat bookings offering now, each with one open offer (built in bulk)."""
     import datetime as dt
 
@@ -111,8 +116,8 @@ def mixed_offers(count: int) -> list[str]:
     from musicians.models import Instrument
 
     now = timezone.now()
-    instrument = Instrument.objects.create(name="Mixed ukulele", slug="mixed-ukulele")
-    players = players_of(instrument, count=count, first=1000, name="Racer", phone_prefix="557")
+    instrument, _ = Instrument.objects.get_or_create(name="Mixed ukulele", slug="mixed-ukulele")
+    players = players_of(instrument, count=count, first=first, name="Racer", phone_prefix="557")
     bookings = Booking.objects.bulk_create(
         Booking(
             studio=bench_studio(),
@@ -159,6 +164,19 @@ def yes_presses(base: str, tokens: list[str]) -> list:
         return list(pool.map(ready, tokens))
 
 
+@contextmanager
+def worker_held(pid: int) -> Iterator[None]:
+    """The worker and its pool processes stopped (SIGSTOP) for the block, then let go (SIGCONT)."""
+    pids = [pid, *(int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]
+    for each in pids:
+        os.kill(each, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        for each in pids:
+            os.kill(each, signal.SIGCONT)
+
+
 def from_list(requests: list):
     pool = iter(requests)
     lock = threading.Lock()
@@ -183,7 +201,7 @@ def decided(tokens: list[str]) -> dict:
     while pressed.filter(press_outcome="").exists() and time.monotonic() < deadline:
         time.sleep(0.2)
     rows = list(pressed.values_list("press_outcome", "press_failures", "pressed_at", "press_decided_at"))
-    waits = sorted((done - at).total_seconds() for outcome, _, at, done in rows if outcome)
+    waits = sorted((done - at).total_seconds() for outcome, _, at, done in rows if outcome and done and at)
     return {
         "pressed": len(rows),
         "undecided": sum(1 for outcome, *_ in rows if not outcome),
@@ -211,6 +229,16 @@ def run() -> list[Row]:
         base, from_list(presses), concurrency=MIXED_CONCURRENCY, seconds=MIXED_SECONDS, ok=lambda s: s == 303
     )
     burst = decided(mixed)
+    # The same POST with the worker held (stopped) during the load, as the floor ran: the press's own cost,
+    # without the decisions and confirmations competing for this machine's two cores. Its presses are
+    # decided once the worker goes on, and checked like the rest.
+    held_tokens = mixed_offers(MIXED_OFFERS, first=1000 + MIXED_OFFERS)
+    held_presses = yes_presses(base, held_tokens)
+    with worker_held(texting_worker().process.pid):
+        held = run_load(
+            base, from_list(held_presses), concurrency=MIXED_CONCURRENCY, seconds=MIXED_SECONDS, ok=lambda s: s == 303
+        )
+    held_burst = decided(held_tokens)
     offers = Offer.objects.filter(token__in=tokens)
     fills = Fill.objects.filter(offer__token__in=tokens).count()
     accepted = offers.filter(status=Offer.Status.ACCEPTED, press_outcome="accepted").count()
@@ -218,8 +246,12 @@ def run() -> list[Row]:
     late = offers.filter(status__in=[Offer.Status.LATE, Offer.Status.STANDBY], press_outcome__in=late_outcomes).count()
     race_errors = outcome["errors"] + raced["undecided"] + raced["failures"]
     filled = Fill.objects.filter(offer__token__in=mixed, offer__press_outcome="accepted").count()
-    burst_errors = burst["undecided"] + burst["failures"]
-    all_filled = filled == burst["pressed"] == burst["outcomes"].get("accepted", 0) and burst_errors == 0
+    filled += Fill.objects.filter(offer__token__in=held_tokens, offer__press_outcome="accepted").count()
+    burst_errors = burst["undecided"] + burst["failures"] + held_burst["undecided"] + held_burst["failures"]
+    held_share, held_slower = held.throughput / floor.throughput, held.p99 / floor.p99
+    pressed = burst["pressed"] + held_burst["pressed"]
+    accepted_all = burst["outcomes"].get("accepted", 0) + held_burst["outcomes"].get("accepted", 0)
+    all_filled = filled == pressed == accepted_all and burst_errors == 0
     share = answers.throughput / floor.throughput
     slower = answers.p99 / floor.p99
     ran_out = "; ran out of offers" if len(answers.latencies) + answers.errors >= len(presses) else ""
@@ -254,9 +286,18 @@ def run() -> list[Row]:
             slower <= 3 and answers.errors == 0,
         ),
         Row(
+            f"answers: the same YES press with the worker held (stopped) during the load, as for the floor "
+            f"(errors {held.errors}): throughput; p99",
+            f"{held.throughput:.0f}/s; {ms(held.p99)}",
+            f"{floor.throughput:.0f}/s; {ms(floor.p99)}",
+            f"{held_share:.0%}; {held_slower:.1f}x",
+            "-",
+            None,
+        ),
+        Row(
             f"answers: press to decision through the worker (2 processes, also confirming), after that burst of "
-            f"{burst['pressed']} presses: median / p99 ({filled} of {burst['pressed']} seats filled, "
-            f"{burst['failures']} decisions raised, {burst['undecided']} undecided)",
+            f"{burst['pressed']} presses: median / p99 (with the held run's: {filled} of {pressed} seats filled, "
+            f"{burst_errors} decisions raised or undecided)",
             f"{ms(statistics.median(waits))} / {ms(p99_wait)}",
             "-",
             "-",

@@ -112,3 +112,19 @@ def test_the_sweep_leaves_a_booking_with_a_press_waiting_for_its_worker_and_step
     assert Offer.objects.filter(booking=booking).count() == 1
     offer_presses_decide(token=first.token)
     assert Booking.objects.get(pk=booking.pk).status == Booking.Status.CONFIRMED  # Ann's YES took it
+
+
+def test_an_earlier_press_whose_decision_raises_is_counted_and_does_not_hold_up_a_text_answer(drummers, clock):
+    from musicians.models import Musician
+
+    offer_press(token=drummers["Ann"].token, answer=Answer.YES)
+    clock.shift(dt.timedelta(seconds=61))  # slow: its decision texts Ann what happened, on her clock...
+    Musician.objects.filter(name="Ann").update(time_zone="Nowhere/Atlantis")  # ...which no form would let in
+
+    texted = offer_answer(offer_id=drummers["Bo"].pk, answer=Answer.YES)
+
+    assert texted.outcome == Outcome.ACCEPTED  # Bo's text is answered; Ann's press is retried by the relay
+    ann = Offer.objects.get(pk=drummers["Ann"].pk)
+    assert ann.press_failures == 1 and "ZoneInfoNotFoundError" in ann.press_error and ann.press_outcome == ""
+    assert ann.status == Offer.Status.OPEN  # its decision rolled back alone
+    assert Fill.objects.get().musician.name == "Bo"
