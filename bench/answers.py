@@ -33,6 +33,7 @@ from contextlib import contextmanager
 from http.cookies import SimpleCookie
 from pathlib import Path
 
+import redis
 from django.db import transaction
 from django.utils import timezone
 
@@ -181,6 +182,14 @@ def worker_held(pid: int) -> Iterator[None]:
             os.kill(each, signal.SIGCONT)
 
 
+def worker_idle() -> None:
+    """Wait (up to DECIDED_WITHIN) until the broker holds no task, waiting or taken and not yet acknowledged."""
+    broker = redis.Redis.from_url(os.environ["CELERY_BROKER_URL"])
+    deadline = time.monotonic() + DECIDED_WITHIN
+    while (broker.llen("celery") or broker.hlen("unacked")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
 def interleaved(base: str, presses: list) -> tuple[LoadResult, LoadResult]:
     """The floor and the presses at MIXED_CONCURRENCY in SLICES alternating slices each (MIXED_SECONDS in all
     each), so a neighbour's load on this machine weighs on both alike."""
@@ -262,6 +271,7 @@ def run() -> list[Row]:
     with worker_held(texting_worker().process.pid):
         floor, held = interleaved(base, held_presses)
     held_burst = decided(held_tokens)
+    worker_idle()  # the held presses' confirmations done too: the busy burst starts on an idle worker
     # The same with the worker deciding the presses (and running the confirmations they queue) meanwhile.
     presses = yes_presses(base, mixed)
     busy_floor, answers = interleaved(base, presses)
