@@ -46,6 +46,7 @@ RACERS = 100
 MIXED_CONCURRENCY = 4
 MIXED_SECONDS = 1.0 if QUICK else 4.0
 MIXED_OFFERS = 400 if QUICK else 2400  # enough that the presses do not run out within MIXED_SECONDS
+ALONE = 5 if QUICK else 30  # presses one at a time on an idle worker, each waited for
 SLICES = 4  # floor and presses alternate, a quarter of MIXED_SECONDS each at a time
 DECIDED_WITHIN = 300.0  # seconds the worker gets to decide every press after the load
 TOKEN_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -182,6 +183,19 @@ def worker_held(pid: int) -> Iterator[None]:
             os.kill(each, signal.SIGCONT)
 
 
+def press_alone(base: str, request, token: str) -> float:
+    """One press on an idle worker: seconds from sending the POST until its decision is stored."""
+    from bookings.models import Offer
+
+    start = time.perf_counter()
+    status, _, _ = send(base, request)
+    while status == 303 and not Offer.objects.filter(token=token).exclude(press_outcome="").exists():
+        if time.perf_counter() - start > 30:
+            return float("inf")
+        time.sleep(0.002)
+    return time.perf_counter() - start if status == 303 else float("inf")
+
+
 def worker_idle() -> None:
     """Wait (up to DECIDED_WITHIN) until the broker holds no task, waiting or taken and not yet acknowledged."""
     broker = redis.Redis.from_url(os.environ["CELERY_BROKER_URL"])
@@ -276,6 +290,10 @@ def run() -> list[Row]:
     presses = yes_presses(base, mixed)
     busy_floor, answers = interleaved(base, presses)
     burst = decided(mixed)
+    worker_idle()
+    alone_tokens = mixed_offers(ALONE, first=1000 + 2 * MIXED_OFFERS)
+    alone_presses = yes_presses(base, alone_tokens)
+    alone = [press_alone(base, request, token) for request, token in zip(alone_presses, alone_tokens, strict=True)]
     offers = Offer.objects.filter(token__in=tokens)
     fills = Fill.objects.filter(offer__token__in=tokens).count()
     accepted = offers.filter(status=Offer.Status.ACCEPTED, press_outcome="accepted").count()
@@ -329,6 +347,15 @@ def run() -> list[Row]:
             f"{answers.throughput:.0f}/s; {ms(answers.p99)}",
             f"{busy_floor.throughput:.0f}/s; {ms(busy_floor.p99)}",
             f"{busy_share:.0%}; {busy_slower:.1f}x",
+            "-",
+            None,
+        ),
+        Row(
+            f"answers: one press at a time on an idle worker, POST sent to decision stored ({len(alone)} presses, "
+            f"{sum(1 for t in alone if t == float('inf'))} undecided): median / p99",
+            f"{ms(statistics.median(alone))} / {ms(sorted(alone)[min(len(alone) - 1, int(len(alone) * 0.99))])}",
+            "-",
+            "-",
             "-",
             None,
         ),
