@@ -70,8 +70,8 @@ def presses_pending() -> QuerySet[Offer]:
 def press_waiting(offer: Offer, *, now: dt.datetime) -> str | None:
     """Where an undecided press stands for its page: "checking", "slow" (past PRESS_SLOW_SECONDS or
     set aside: the studio texts them), or None if there is no press waiting."""
-    if offer.pressed_at is None or offer.press_outcome:
-        return None
+    if offer.pressed_at is None or offer.press_outcome or offer.status not in PRESSABLE:
+        return None  # no press, decided, or the offer was settled another way (the manager answered for them)
     slow = offer.press_failures >= settings.WORK_MAX_FAILURES
     slow = slow or (now - offer.pressed_at).total_seconds() >= settings.PRESS_SLOW_SECONDS
     return "slow" if slow else "checking"

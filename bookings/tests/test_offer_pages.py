@@ -185,6 +185,19 @@ def test_a_press_not_decided_within_a_minute_says_the_studio_will_text(phone, of
     assert Offer.objects.get(pk=offer.pk).answered_at == NOW
 
 
+def test_a_press_set_aside_and_answered_by_the_manager_shows_the_answer(phone, offer, settings):
+    pressed = press(phone, f"/o/{offer.token}/yes")
+    Offer.objects.filter(pk=offer.pk).update(press_failures=settings.WORK_MAX_FAILURES)  # it kept raising
+    assert "the studio will text you" in phone.get(pressed["Location"]).content.decode()
+
+    from bookings.answers import Answer, offer_answer
+
+    offer_answer(offer_id=offer.pk, answer=Answer.YES)  # Dane answers for them from the board
+
+    page = phone.get(pressed["Location"]).content.decode()
+    assert "You said <strong>YES</strong>" in page and "taking longer" not in page
+
+
 def test_a_post_without_the_csrf_token_is_refused(phone, offer):
     assert phone.post(f"/o/{offer.token}/yes").status_code == 403
     offer.refresh_from_db()
