@@ -180,7 +180,8 @@ class OfferAdmin(admin.ModelAdmin):
     search_fields = ["musician__name", "booking__client_name", "token"]
     date_hierarchy = "created_at"
     readonly_fields = [
-        "booking", "seat", "candidate_time", "musician", "token", "status", "message", "created_at", "answered_at"
+        "booking", "seat", "candidate_time", "musician", "token", "status", "message", "created_at", "answered_at",
+        "pressed_answer", "pressed_at", "press_outcome", "press_decided_at", "press_failures", "press_error",
     ]  # fmt: skip
 
     def has_add_permission(self, request, obj=None) -> bool:

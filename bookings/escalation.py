@@ -13,6 +13,9 @@ for the others; and a batch costs a fixed number of queries, whatever its size a
 roster (only a booking moving on to its next time adds its own).
 `booking_escalate` (the manager's "escalate now") is a batch of one.
 
+A booking with a YES/NO button pressed at its current time and not yet decided is not
+stepped (bookings.presses: the worker decides it within moments); the next sweep steps it.
+
 A step, for the booking's current time: texts held for quiet hours whose hours are over go
 out; silent musicians whose nudge is due are nudged once; each unfilled seat whose wave has
 waited long enough is offered to its next wave; a seat with nobody left moves the booking
@@ -132,6 +135,12 @@ def _steps_read(bookings: list[Booking], now: dt.datetime, *, force: bool) -> li
     )
     for offer in offers:
         live[offer.candidate_time_id].here.append(offer)
+    # A button pressed at its current time and not decided yet goes first (its worker is at it): the
+    # booking is left as it is, still due, for the next sweep. Read with its offers: no query of its own.
+    waiting = {s.booking.pk for s in live.values() if any(_press_waiting(offer) for offer in s.here)}
+    if waiting:
+        steps = [s for s in steps if s.booking.pk not in waiting]
+        live = {time_id: s for time_id, s in live.items() if s.booking.pk not in waiting}
     filled: dict[int, set[int]] = defaultdict(set)
     for time_id, seat_id, musician_id in Fill.objects.filter(candidate_time_id__in=list(live)).values_list(
         "candidate_time_id", "seat_id", "musician_id"
@@ -148,6 +157,11 @@ def _steps_read(bookings: list[Booking], now: dt.datetime, *, force: bool) -> li
         step.moving = step.unfilled if force else [seat for seat in step.unfilled if seat.pk not in waiting]
     _picks_read([step for step in live.values() if step.moving], now)
     return steps
+
+
+def _press_waiting(offer: Offer) -> bool:
+    undecided = offer.pressed_at is not None and not offer.press_outcome
+    return undecided and offer.press_failures < settings.WORK_MAX_FAILURES
 
 
 def _still_ahead(booking: Booking, now: dt.datetime) -> bool:

@@ -296,9 +296,28 @@ class Offer(models.Model):
     nudge_at = models.DateTimeField(null=True, blank=True, help_text="When the one nudge to a silent musician is due.")
     nudged_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # The button on the offer's page stores the press here and a worker decides it (bookings.presses).
+    pressed_answer = models.CharField(
+        max_length=3, blank=True, choices=[("yes", "YES"), ("no", "NO")], help_text="The button pressed on its page."
+    )
+    pressed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was pressed: the answer counts from then."
+    )
+    press_outcome = models.CharField(max_length=16, blank=True, help_text="What the press did, once decided.")
+    press_decided_at = models.DateTimeField(null=True, blank=True)
+    press_failures = models.PositiveSmallIntegerField(default=0, help_text="Decisions of the press that raised.")
+    press_error = models.TextField(blank=True, help_text="The last error deciding the press raised.")
 
     class Meta:
         ordering = ["booking", "created_at", "pk"]
+        indexes = [
+            # The presses still waiting for a worker: a handful at most, found per booking in press order.
+            models.Index(
+                fields=["booking", "pressed_at", "id"],
+                condition=Q(pressed_at__isnull=False, press_outcome=""),
+                name="offer_press_pending",
+            ),
+        ]
         constraints = [
             # A musician is offered a seat at a time once, however often the sweep runs.
             models.UniqueConstraint(

@@ -10,6 +10,7 @@ from . import (
     escalation,
     intake,
     musician_tasks,  # noqa: F401 (its tasks load with these: Celery's autodiscovery finds `tasks` only)
+    presses,
 )
 
 
@@ -31,6 +32,12 @@ def start_booking(booking_id: int) -> None:
 def send_booking_confirmation(booking_id: int) -> bool:
     """A confirmed booking's texts, voided offers, client email and calendars; once, however often delivered."""
     return confirmation.booking_confirmation_send(booking_id=booking_id)
+
+
+@shared_task(acks_late=True)
+def decide_offer_presses(offer_token: str) -> int:
+    """The buttons pressed for the offer's booking, decided in press order; a redelivery finds none left."""
+    return presses.offer_presses_decide(token=offer_token)
 
 
 @shared_task(acks_late=True)

@@ -2,7 +2,8 @@
 worker died mid-task, is queued again. Beat runs it every minute.
 
 Each task it queues is safe to run twice (sends claim their text, planning runs
-once per booking, a confirmation's follow-up is claimed by its booking, calendar
+once per booking, a confirmation's follow-up is claimed by its booking, a press is decided
+once (its outcome is stored), calendar
 writes use stable event ids), so queueing something that is in fact still in the
 broker costs nothing but a skipped run.
 """
@@ -17,7 +18,14 @@ from django.utils import timezone
 from bookings.failures import inbound_email_read_failed
 from bookings.intake import inbound_email_process
 from bookings.models import Booking, InboundEmail
-from bookings.tasks import book_inbound_email, send_booking_confirmation, start_booking, sync_booking_calendars
+from bookings.presses import presses_pending
+from bookings.tasks import (
+    book_inbound_email,
+    decide_offer_presses,
+    send_booking_confirmation,
+    start_booking,
+    sync_booking_calendars,
+)
 from core.queueing import queue_now
 from messaging.models import Message
 from messaging.tasks import send_message
@@ -31,6 +39,7 @@ class Relayed:
     emails_read: int = 0
     confirmations: int = 0
     emails_to_book: int = 0
+    presses: int = 0  # bookings whose YES/NO presses were queued again for a decision
 
 
 def relay_stranded_work(*, now: dt.datetime | None = None) -> Relayed:
@@ -71,7 +80,17 @@ def relay_stranded_work(*, now: dt.datetime | None = None) -> Relayed:
         emails_read=_read_stored_emails(quiet_since),
         confirmations=_queue(send_booking_confirmation, unconfirmed),
         emails_to_book=emails_to_book,
+        presses=_queue_presses(quiet_since),
     )
+
+
+def _queue_presses(quiet_since: dt.datetime) -> int:
+    """Presses stored but not decided (the broker was down, or the decision raised: each failure is
+    counted on the offer, and after WORK_MAX_FAILURES it is set aside and the manager told): one task
+    per booking, named by one of its pressed offers' tokens, decides all of that booking's."""
+    stranded = presses_pending().filter(pressed_at__lt=quiet_since).order_by("pressed_at", "pk")
+    tokens = dict(stranded.values_list("booking_id", "token")[:1000])
+    return sum(queue_now(decide_offer_presses, token) for token in tokens.values())
 
 
 def _read_stored_emails(quiet_since: dt.datetime) -> int:

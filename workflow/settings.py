@@ -233,6 +233,9 @@ SEND_CLAIM_LEASE_SECONDS = env.int("SEND_CLAIM_LEASE_SECONDS", default=300)  # a
 # before a receipt has had this long to come: a receipt with our client-ref marks it sent.
 SMS_RECEIPT_WAIT_SECONDS = env.int("SMS_RECEIPT_WAIT_SECONDS", default=900)
 RELAY_AFTER_SECONDS = env.int("RELAY_AFTER_SECONDS", default=120)  # work left unqueued this long is queued again
+# A YES/NO button press still undecided this long: its page stops refreshing and says the studio will
+# text the musician, and the decision, when it comes, is texted to them.
+PRESS_SLOW_SECONDS = env.int("PRESS_SLOW_SECONDS", default=60)
 
 GOOGLE_SERVICE_ACCOUNT_FILE = env.str("GOOGLE_SERVICE_ACCOUNT_FILE", default="")
 GOOGLE_SERVICE_ACCOUNT_JSON = env.str("GOOGLE_SERVICE_ACCOUNT_JSON", default="")

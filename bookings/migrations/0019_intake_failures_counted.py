@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bookings', '0017_client_email_sending_started'),
+        ('bookings', '0018_offer_press'),
     ]
 
     operations = [

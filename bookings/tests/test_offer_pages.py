@@ -1,16 +1,20 @@
 """The pages behind an offer's YES and NO links, as a phone sees them."""
 
+import datetime as dt
 import re
 from urllib.parse import quote
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bookings.engine import booking_start
 from bookings.models import Booking, Fill, Offer
-from bookings.tests.factories import SAT_2PM, make_booking
+from bookings.presses import offer_presses_decide
+from bookings.tests.factories import NOW, SAT_2PM, make_booking
 from musicians.tests.factories import MusicianFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
@@ -33,10 +37,23 @@ def phone() -> Client:
     return Client(enforce_csrf_checks=True)
 
 
-def press_button(phone: Client, url: str):
+def form_token(phone: Client, url: str) -> str:
     page = phone.get(url)
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.content).group(1).decode()
-    return phone.post(url, {"csrfmiddlewaretoken": token})
+    return re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.content).group(1).decode()
+
+
+def press(phone: Client, url: str):
+    """Press the page's button: the press is stored and the page redirects to the offer's own page."""
+    pressed = phone.post(url, {"csrfmiddlewaretoken": form_token(phone, url)})
+    assert pressed.status_code == 303, pressed.status_code
+    return pressed
+
+
+def press_button(phone: Client, url: str):
+    """Press, let the decision run (what the worker's task calls), and open the page the press redirected to."""
+    pressed = press(phone, url)
+    assert offer_presses_decide(token=url.split("/")[2]) >= 1
+    return phone.get(pressed["Location"])
 
 
 def test_the_offer_text_links_end_in_yes_and_no(offer):
@@ -85,6 +102,102 @@ def test_pressing_no_records_it_and_asks_the_next_musician(phone, offer):
     assert Offer.objects.filter(musician__name="Second").exists()
 
 
+def test_a_press_is_stored_at_once_in_one_query_and_decided_after(phone, offer, clock):
+    url = f"/o/{offer.token}/yes"
+    csrf = form_token(phone, url)
+
+    with CaptureQueriesContext(connection) as queries:
+        pressed = phone.post(url, {"csrfmiddlewaretoken": csrf})
+
+    assert pressed.status_code == 303 and pressed["Location"] == f"/o/{offer.token}"
+    assert len(queries) == 1, [q["sql"] for q in queries]  # the press written onto the offer, nothing else
+    offer.refresh_from_db()
+    assert (offer.pressed_answer, offer.pressed_at, offer.status) == ("yes", NOW, Offer.Status.OPEN)
+    assert not Fill.objects.exists()  # stored, not decided
+    waiting = phone.get(pressed["Location"]).content.decode()
+    assert "Your YES is in" in waiting
+    assert "It counts from <strong>4:00:00 AM PST</strong>" in waiting  # noon UTC on Kit's Los Angeles clock
+    assert "checking the seat" in waiting
+    assert '<meta http-equiv="refresh" content="1">' in waiting
+    assert "<button" not in waiting
+
+    clock.shift(dt.timedelta(seconds=2))
+    assert offer_presses_decide(token=offer.token) == 1
+
+    offer.refresh_from_db()
+    assert (offer.status, offer.answered_at, offer.press_outcome) == (Offer.Status.ACCEPTED, NOW, "accepted")
+    assert offer.press_decided_at == NOW + dt.timedelta(seconds=2)
+    assert Booking.objects.get().confirmed_at == NOW  # the seat was filled as of the press
+    decided = phone.get(pressed["Location"]).content.decode()
+    assert "You're in. Thanks, Kit Lee!" in decided and "whole band is confirmed" in decided
+    assert 'http-equiv="refresh"' not in decided
+    assert offer_presses_decide(token=offer.token) == 0  # a redelivered task finds nothing pending
+
+
+def test_a_second_press_of_one_offer_changes_nothing(phone, offer, clock):
+    yes_csrf, no_csrf = form_token(phone, f"/o/{offer.token}/yes"), form_token(phone, f"/o/{offer.token}/no")
+    phone.post(f"/o/{offer.token}/yes", {"csrfmiddlewaretoken": yes_csrf})
+    clock.shift(dt.timedelta(seconds=1))
+
+    again = phone.post(f"/o/{offer.token}/no", {"csrfmiddlewaretoken": no_csrf})  # a page opened earlier
+
+    assert again.status_code == 303
+    offer.refresh_from_db()
+    assert (offer.pressed_answer, offer.pressed_at) == ("yes", NOW)
+    assert offer_presses_decide(token=offer.token) == 1
+    assert Offer.objects.get(pk=offer.pk).status == Offer.Status.ACCEPTED
+
+
+def test_a_press_on_a_settled_offer_writes_nothing_and_shows_its_page(phone, offer):
+    csrf = form_token(phone, f"/o/{offer.token}/yes")
+    Offer.objects.filter(pk=offer.pk).update(status=Offer.Status.DECLINED)  # say a reply text said NO
+
+    pressed = phone.post(f"/o/{offer.token}/yes", {"csrfmiddlewaretoken": csrf})
+
+    assert pressed.status_code == 303
+    offer.refresh_from_db()
+    assert offer.pressed_at is None and offer.pressed_answer == ""
+    assert "You said <strong>NO</strong>" in phone.get(pressed["Location"]).content.decode()
+
+
+def test_a_press_to_an_unknown_token_is_a_404_and_stores_nothing(phone, offer):
+    csrf = form_token(phone, f"/o/{offer.token}/yes")
+
+    page = phone.post("/o/not-a-real-token/yes", {"csrfmiddlewaretoken": csrf})
+
+    assert page.status_code == 404 and "We can't find this link" in page.content.decode()
+    assert not Offer.objects.filter(pressed_at__isnull=False).exists()
+
+
+def test_a_press_not_decided_within_a_minute_says_the_studio_will_text(phone, offer, clock):
+    from messaging.models import Message
+
+    pressed = press(phone, f"/o/{offer.token}/yes")
+    clock.shift(dt.timedelta(seconds=61))
+
+    page = phone.get(pressed["Location"]).content.decode()
+
+    assert "taking longer than it should" in page and "the studio will text you" in page
+    assert 'http-equiv="refresh"' not in page  # it stops spinning
+    offer_presses_decide(token=offer.token)  # the worker comes back: the promised text goes out
+    reply = Message.objects.get(purpose=Message.Purpose.REPLY)
+    assert reply.to_phone == offer.musician.phone and "you're in for drums, Sat Dec 5" in reply.body
+    assert Offer.objects.get(pk=offer.pk).answered_at == NOW
+
+
+def test_a_press_set_aside_and_answered_by_the_manager_shows_the_answer(phone, offer, settings):
+    pressed = press(phone, f"/o/{offer.token}/yes")
+    Offer.objects.filter(pk=offer.pk).update(press_failures=settings.WORK_MAX_FAILURES)  # it kept raising
+    assert "the studio will text you" in phone.get(pressed["Location"]).content.decode()
+
+    from bookings.answers import Answer, offer_answer
+
+    offer_answer(offer_id=offer.pk, answer=Answer.YES)  # Dane answers for them from the board
+
+    page = phone.get(pressed["Location"]).content.decode()
+    assert "You said <strong>YES</strong>" in page and "taking longer" not in page
+
+
 def test_a_post_without_the_csrf_token_is_refused(phone, offer):
     assert phone.post(f"/o/{offer.token}/yes").status_code == 403
     offer.refresh_from_db()
@@ -96,10 +209,11 @@ def test_an_answered_offer_shows_the_answer_given(phone, offer):
 
     page = phone.get(f"/o/{offer.token}/yes").content.decode()
 
-    assert "You said <strong>NO</strong>" in page
+    assert "Thanks for letting us know" in page  # what the decided press did, on every later visit
     assert "<button" not in page
     again = phone.post(f"/o/{offer.token}/yes", {"csrfmiddlewaretoken": "x"})
     assert again.status_code == 403
+    assert Offer.objects.get(pk=offer.pk).pressed_answer == "no"
 
 
 def test_a_second_tap_says_the_answer_is_already_in(phone, offer):
@@ -160,7 +274,7 @@ def test_any_link_any_method_any_body_gets_a_clear_answer(phone, offer, token, t
     path = "/o/" + quote(token, safe="") + tail
     response = getattr(phone, method)(path, body) if method == "post" else getattr(phone, method)(path)
 
-    assert response.status_code in {200, 301, 403, 404, 405}
+    assert response.status_code in {200, 301, 403, 404, 405}  # never a 303: no stranger's press is stored
     offer.refresh_from_db()
     assert offer.status == Offer.Status.OPEN  # nothing a stranger sends answers for Kit
 

@@ -122,7 +122,8 @@ class Phones:
         if page.status_code != 200 or form is None:
             self.tally[f"links opened on an ended offer ({page.status_code})"] += 1
             return
-        pressed = phone.client.post(path, {"csrfmiddlewaretoken": form[1]}, secure=True)
+        # The press is stored and redirects (303) to the offer's page; with eager tasks it is decided by then.
+        pressed = phone.client.post(path, {"csrfmiddlewaretoken": form[1]}, secure=True, follow=True)
         if pressed.status_code >= 500:
             self.tally[f"ENGINE ERRORS on a button press (HTTP {pressed.status_code})"] += 1
         self.tally[f"buttons pressed ({word}, HTTP {pressed.status_code})"] += 1

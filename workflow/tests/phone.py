@@ -3,6 +3,7 @@
 import http.cookiejar
 import json
 import re
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -10,11 +11,20 @@ from pathlib import Path
 
 from core.testing import wait_for
 
+REFRESH = re.compile(r'<meta http-equiv="refresh" content="(\d+)">')
+
 
 @dataclass
 class Page:
     status: int
     html: str
+    url: str = ""
+
+    @property
+    def refreshes_in(self) -> int | None:
+        """Seconds until the page reloads itself (a press waiting for its worker), or None."""
+        found = REFRESH.search(self.html)
+        return int(found.group(1)) if found else None
 
 
 def sms_lines(path: Path) -> list[dict]:
@@ -39,9 +49,9 @@ class Phone:
         request = urllib.request.Request(url, data=data, method="POST" if data is not None else "GET")  # noqa: S310
         try:
             with self.opener.open(request, timeout=30) as response:
-                return Page(response.status, response.read().decode())
+                return Page(response.status, response.read().decode(), response.geturl())
         except urllib.error.HTTPError as error:
-            return Page(error.code, error.read().decode())
+            return Page(error.code, error.read().decode(), url)
 
     def tap(self, url: str) -> Page:
         """Open the link, then press the page's one button (a CSRF-protected POST)."""
@@ -53,9 +63,16 @@ class Phone:
         found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.html)
         return found.group(1) if found else None
 
-    def press(self, url: str, token: str) -> Page:
-        """Press the button of a page opened earlier (its form's CSRF token in hand)."""
-        return self.open(url, data=f"csrfmiddlewaretoken={token}".encode())
+    def press(self, url: str, token: str, *, within: float = 30.0) -> Page:
+        """Press the button of a page opened earlier (its form's CSRF token in hand), follow the redirect
+        to the offer's page and, as a browser does, its refreshes until the worker has decided the press
+        (polled faster than the page's own second: the tests wait for the worker, not the clock)."""
+        page = self.open(url, data=f"csrfmiddlewaretoken={token}".encode())
+        deadline = time.monotonic() + within
+        while page.refreshes_in is not None and time.monotonic() < deadline:
+            time.sleep(0.05)
+            page = self.open(page.url)
+        return page
 
 
 __all__ = ["Page", "Phone", "links", "sms_lines", "wait_for"]

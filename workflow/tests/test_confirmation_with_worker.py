@@ -1,4 +1,4 @@
-"""The last YES over HTTP books the session at once; a real worker sends the confirmation texts."""
+"""The last YES over HTTP: a real worker decides the press, which books the session, and sends the texts."""
 
 import pytest
 
@@ -33,8 +33,11 @@ def test_a_yes_over_http_books_it_at_once_and_the_worker_texts_the_band_and_dane
 
     response = client.post(f"/o/{offer.token}/yes")
 
-    assert response.status_code == 200 and "The whole band is confirmed" in response.content.decode()
-    assert Booking.objects.get(pk=booking.pk).status == Booking.Status.CONFIRMED  # in the answer's own transaction
+    assert response.status_code == 303  # stored; the worker decides it
+    wait_for(lambda: Offer.objects.get(pk=offer.pk).press_outcome, what="the worker deciding the press")
+    page = client.get(response["Location"]).content.decode()
+    assert "The whole band is confirmed" in page
+    assert Booking.objects.get(pk=booking.pk).status == Booking.Status.CONFIRMED  # in the decision's transaction
     expected = {(DREW, "confirmation"), (MANAGER, "confirmation"), (DANA, "notice")}
     wait_for(lambda: texted(outbox) >= expected, what="the confirmation texts and Dana's courtesy text")
     assert sorted(t.to for t in outbox if t.kind == "confirmation") == sorted([DREW, MANAGER])  # once each

@@ -329,3 +329,74 @@ def test_a_confirmation_follow_up_that_keeps_raising_is_counted_and_dane_is_told
     assert not Message.objects.filter(purpose="confirmation").exists()  # each try rolled back whole
     [alert] = Message.objects.filter(purpose="alert")
     assert "confirmation texts failed 3 times" in alert.body
+
+
+# --- a button pressed on an offer's page ---------------------------------------------------------
+
+
+def one_seat_offered():
+    from bookings.engine import booking_start
+    from bookings.models import Offer
+    from bookings.tests.factories import SAT_2PM, make_booking
+    from musicians.tests.factories import MusicianFactory
+
+    MusicianFactory(name="Drew", plays=["drums"])
+    MusicianFactory(name="Next", plays=["drums"])
+    booking = make_booking(seats=["drums"], windows=[SAT_2PM])
+    booking_start(booking_id=booking.pk)
+    return Offer.objects.get(booking=booking)
+
+
+def test_with_the_broker_down_a_press_is_kept_and_the_relay_queues_its_decision(
+    client, broker_down, monkeypatch, django_capture_on_commit_callbacks, caplog, clock
+):
+    from bookings.models import Offer
+    from bookings.presses import offer_presses_decide
+
+    offer = one_seat_offered()
+    with django_capture_on_commit_callbacks(execute=True):
+        pressed = client.post(f"/o/{offer.token}/yes")
+
+    assert pressed.status_code == 303  # the musician's press is in, whatever the broker
+    assert "left for the relay" in caplog.text
+    offer.refresh_from_db()
+    assert offer.pressed_answer == "yes" and offer.press_outcome == ""
+    monkeypatch.undo()  # the broker is back
+    _drop_connections()
+    clock.shift(dt.timedelta(minutes=1))
+    assert relay_stranded_work().presses == 0  # not yet: its task may still be in flight
+    clock.shift(dt.timedelta(minutes=2))
+    assert relay_stranded_work().presses == 1
+    assert offer_presses_decide(token=offer.token) == 1  # what the relayed task runs
+    assert Offer.objects.get(pk=offer.pk).press_outcome == "accepted"
+    assert relay_stranded_work().presses == 0  # decided: never again
+
+
+def test_a_press_whose_decision_keeps_raising_is_counted_retried_and_dane_is_told_once(clock):
+    from zoneinfo import ZoneInfoNotFoundError
+
+    from bookings.answers import Answer
+    from bookings.models import Offer
+    from bookings.presses import offer_press, offer_presses_decide
+    from musicians.models import Musician
+
+    offer = one_seat_offered()
+    Musician.objects.filter(name="Next").update(time_zone="Nowhere/Atlantis")  # a row no form would let in
+    offer_press(token=offer.token, answer=Answer.NO)  # the NO asks Next, whose offer text cannot be written
+
+    for attempt in range(1, 4):
+        clock.shift(dt.timedelta(minutes=3))
+        assert relay_stranded_work().presses == 1
+        with pytest.raises(ZoneInfoNotFoundError):
+            offer_presses_decide(token=offer.token)
+        offer.refresh_from_db()
+        assert offer.press_failures == attempt and "ZoneInfoNotFoundError" in offer.press_error
+        assert offer.status == Offer.Status.OPEN and offer.press_outcome == ""  # each try rolled back whole
+    clock.shift(dt.timedelta(minutes=3))
+    assert relay_stranded_work().presses == 0  # set aside after WORK_MAX_FAILURES
+    assert offer_presses_decide(token=offer.token) == 0
+
+    next_phone = Musician.objects.get(name="Next").phone
+    assert not Message.objects.filter(purpose="offer", to_phone=next_phone).exists()
+    [alert] = Message.objects.filter(purpose="alert")
+    assert "Drew pressed NO" in alert.body and "Please answer for them" in alert.body

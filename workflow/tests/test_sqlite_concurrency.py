@@ -102,6 +102,7 @@ def test_simultaneous_order_emails_and_yes_presses_over_http(tmp_path):
 
         assert [page.status for page in pages if page.status >= 500] == []
         assert {page.status for page in pages} == {200}
+        assert [page.url for page in pages if page.refreshes_in is not None] == []  # the worker decided each press
         assert stack.interrupt() == []  # Ctrl-C: nothing left behind
 
 
