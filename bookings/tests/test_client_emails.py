@@ -45,12 +45,12 @@ def booked(studio, *, zone: str = "America/Los_Angeles") -> Booking:
 
 
 def test_it_emails_the_client_once_when_the_booking_is_confirmed(clock, studio, django_capture_on_commit_callbacks):
-    with tasks_sent_apart() as sent:
+    with tasks_sent_apart() as reached_redis:
         with django_capture_on_commit_callbacks(execute=True):
             booking = booked(studio)
         assert booking.status == Booking.Status.CONFIRMED
         email = ClientEmail.objects.get(booking=booking)
-        assert ("bookings.musician_tasks.send_client_email", (email.pk,)) in sent()  # as it reached Redis
+        assert ("bookings.musician_tasks.send_client_email", (email.pk,)) in reached_redis()
 
     client_email_send(email_id=email.pk)
     client_email_send(email_id=email.pk)  # a retried task: nothing twice
@@ -109,11 +109,11 @@ def test_the_relay_queues_an_email_the_broker_never_took_and_it_still_goes_once(
     booking = booked(studio)  # on-commit callbacks never run here: as if the broker was down
     email = ClientEmail.objects.get(booking=booking)
 
-    with tasks_sent_apart() as sent:
+    with tasks_sent_apart() as reached_redis:
         assert client_emails_relay() == 0  # a minute's grace for the task's own run
         clock.shift(dt.timedelta(minutes=2))
         assert client_emails_relay() == 1
-        assert sent() == [("bookings.musician_tasks.send_client_email", (email.pk,))]
+        assert reached_redis() == [("bookings.musician_tasks.send_client_email", (email.pk,))]
 
     client_email_send(email_id=email.pk)
     client_email_send(email_id=email.pk)
