@@ -13,6 +13,21 @@ import redis
 from .processes import SHARED, running
 
 
+@contextmanager
+def tasks_queued_aside() -> Iterator[None]:
+    """What this process publishes inside goes to a Redis queue no worker reads, dropped at the end."""
+    from celery import current_app
+
+    queue = f"bench-aside-{os.getpid()}"
+    default = current_app.conf.task_default_queue
+    current_app.conf.task_default_queue = queue
+    try:
+        yield
+    finally:
+        current_app.conf.task_default_queue = default
+        redis.Redis.from_url(os.environ["CELERY_BROKER_URL"]).delete(queue)
+
+
 def broker_flush() -> None:
     """Drop the tasks earlier benchmarks left in Redis (no worker ran for them)."""
     redis.Redis.from_url(os.environ["CELERY_BROKER_URL"]).flushdb()
