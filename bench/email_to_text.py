@@ -18,7 +18,7 @@ import statistics
 import time
 from pathlib import Path
 
-from .common import QUICK, Row, ms
+from .common import AWAKE, QUICK, Row, ms
 from .intake import email_request
 from .load import send
 from .server import shared_gunicorn
@@ -33,16 +33,13 @@ def roster_for_sample() -> None:
     """A few musicians for each instrument of the sample order (drums, bass, keys), with no quiet
     hours: this row times the machine, and from 10 p.m. to 8 a.m. a musician's offer text is held
     until their morning (the bench would measure the hour it ran at, not the code)."""
-    import datetime as dt
-
     from musicians.models import Instrument, Musician
 
-    awake = {"quiet_hours_start": dt.time(0), "quiet_hours_end": dt.time(0)}  # equal: none
     for slug in ("drums", "electric-bass", "keyboard"):
         instrument = Instrument.objects.get(slug=slug)
         for n in range(5):
             musician, _ = Musician.objects.update_or_create(
-                phone=f"+1558{instrument.pk:03d}{n:04d}", defaults={"name": f"Sample {slug} {n}", **awake}
+                phone=f"+1558{instrument.pk:03d}{n:04d}", defaults={"name": f"Sample {slug} {n}", **AWAKE}
             )
             musician.instruments.add(instrument)
 
