@@ -15,9 +15,15 @@ from celery.contrib.testing.worker import start_worker
 from celery.worker import state as worker_state
 from django.apps import apps
 from django.conf import settings
+from django.core.servers.basehttp import WSGIServer
 
 from messaging.backends import memory
 from workflow.celery import app as celery_app
+
+# The live server's listen backlog: Django's development server keeps 10 waiting connections, so
+# 50 phones pressing YES at once had the rest reset by the kernel (a flaky "Connection reset by
+# peer"). gunicorn, which serves the app in production, keeps 2048; the tests' server keeps 256.
+WSGIServer.request_queue_size = 256
 
 
 @pytest.fixture(autouse=True)
