@@ -75,14 +75,14 @@ def run() -> list[Row]:
         "VONAGE_API_KEY": "bench",
         "VONAGE_API_SECRET": "bench-secret",
         "VONAGE_FROM": "+12125550100",
-        "VONAGE_REST_HOST": f"127.0.0.1:{server.server_address[1]}",
+        "VONAGE_REST_HOST": f"127.0.0.1:{server.port}",
         "VONAGE_SIGNATURE_SECRET": "",
         "SMS_RATE_PER_SECOND": float(RATE),
         "SMS_MAX_RETRIES": 0,
     }
     with override_settings(**vonage):
         outcomes = burst(ids)
-    server.shutdown()
+    server.stop()
     arrivals = sorted(server.arrivals)
     span = arrivals[-1] - arrivals[0] if len(arrivals) > 1 else float("inf")
     sustained = (len(arrivals) - 1) / span

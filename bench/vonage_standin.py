@@ -2,19 +2,27 @@
 
 Answers like Vonage (status "0", a message id), records each arrival, and answers
 429 when more than `rate` requests arrived in the last second.
+
+It runs in a process of its own, as Vonage runs on machines of its own: inside the
+bench's process its arrivals would be stamped late whenever the eight sending threads
+held the interpreter, and a text stamped late lands in the next one's second (a 429
+that Vonage would never have answered). `start` runs it; `StandIn.stop` ends it and
+reads back what it counted.
 """
 
 import json
 import ssl
-import subprocess  # nosec B404: openssl with fixed arguments, for a throwaway certificate
+import subprocess  # nosec B404: openssl and our own stand-in, fixed arguments
+import sys
 import threading
 import time
 from collections import deque
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 
-class StandIn(ThreadingHTTPServer):
+class Server(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, rate: int) -> None:
@@ -39,7 +47,8 @@ class StandIn(ThreadingHTTPServer):
 
 
 class Handler(BaseHTTPRequestHandler):
-    server: StandIn
+    server: Server
+    protocol_version = "HTTP/1.1"  # keep-alive, as Vonage's edge does: the SDK reuses its connection
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -95,12 +104,46 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
     return cert, key
 
 
+@dataclass
+class StandIn:
+    """The stand-in's process, seen from the bench: where it listens, and (after `stop`) what it counted."""
+
+    process: subprocess.Popen
+    port: int
+    arrivals: list[float] = field(default_factory=list)
+    throttled: int = 0
+
+    def stop(self) -> None:
+        counted, _ = self.process.communicate("stop\n", timeout=30)
+        report = json.loads(counted)
+        self.arrivals, self.throttled = report["arrivals"], report["throttled"]
+
+
 def start(rate: int, folder: Path) -> tuple[StandIn, Path]:
     """A running stand-in and the certificate clients must trust."""
     cert, key = self_signed(folder)
-    server = StandIn(rate)
+    command = [sys.executable, "-m", "bench.vonage_standin", str(rate), str(cert), str(key)]
+    root = Path(__file__).resolve().parent.parent
+    process = subprocess.Popen(  # nosec B603  # noqa: S603
+        command, cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None  # noqa: S101  (piped above)
+    port = int(process.stdout.readline())
+    return StandIn(process, port), cert
+
+
+def serve(rate: int, cert: str, key: str) -> None:
+    """Serve until a line arrives on stdin; then print the port's arrivals and 429s as JSON."""
+    server = Server(rate)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     server.socket = context.wrap_socket(server.socket, server_side=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, cert
+    print(server.server_address[1], flush=True)
+    sys.stdin.readline()
+    server.shutdown()
+    print(json.dumps({"arrivals": server.arrivals, "throttled": server.throttled}), flush=True)
+
+
+if __name__ == "__main__":
+    serve(int(sys.argv[1]), sys.argv[2], sys.argv[3])
