@@ -1,0 +1,101 @@
+"""A task message written by core.redis_messages is the one kombu's Redis transport writes.
+
+Both go to the real Redis (a queue no worker reads, core.tests.broker.tasks_sent_apart) and
+are compared as they lie there, field for field, but the ids each publish draws afresh. The
+worker end-to-end tests (workflow/tests) show a worker taking and running them.
+"""
+
+import json
+
+import pytest
+import redis
+from celery import current_app
+from django.conf import settings
+
+from core import redis_messages
+from core.queueing import _registered, queue_now
+
+from .broker import publishes_counted, tasks_sent_apart
+
+FRESH = {("headers", "id"), ("headers", "root_id"), ("properties", "correlation_id"), ("properties", "delivery_tag")}
+
+
+def as_stored(queue: str) -> list[dict]:
+    """The messages in `queue`, oldest first, with the ids drawn for each publish set aside."""
+    messages = [
+        json.loads(raw) for raw in reversed(redis.Redis.from_url(settings.CELERY_BROKER_URL).lrange(queue, 0, -1))
+    ]
+    for message in messages:
+        assert message["headers"]["id"] == message["headers"]["root_id"] == message["properties"]["correlation_id"]
+        for part, name in FRESH:
+            message[part][name] = "<fresh>"
+    return messages
+
+
+@pytest.mark.parametrize("name", ["bookings.tasks.book_inbound_email", "messaging.tasks.send_messages"])
+def test_it_writes_the_message_kombu_writes_for_the_same_call(name):
+    task = _registered(name)
+    broker = redis_messages.redis_broker(current_app)
+    assert broker is not None and redis_messages.usable(task)  # the plain case: this test's broker and tasks
+    with tasks_sent_apart() as sent:
+        with current_app.producer_or_acquire() as producer:
+            task.apply_async(([7, 8],), producer=producer)  # Celery and kombu's own publish
+        written = redis_messages.task_message(current_app, task, ([7, 8],))
+        assert written is not None
+        queue = written[0]
+        redis_messages.push(broker, [written])
+
+        assert queue == current_app.conf.task_default_queue  # routed as Celery routes it
+        kombus, ours = as_stored(queue)
+        assert sent() == [(name, ([7, 8],))] * 2
+
+    assert ours == kombus
+
+
+def test_a_task_a_publish_signal_listens_for_goes_through_celery():
+    """Beat's relay task has an after_task_publish listener (workflow.heartbeats): only Celery fires it."""
+    relay = _registered("workflow.tasks.relay_stranded_work")
+    assert not redis_messages.usable(relay)
+    assert redis_messages.usable(_registered("bookings.tasks.start_booking"))
+
+
+def test_a_task_with_an_expiry_of_its_own_goes_through_celery(monkeypatch):
+    task = _registered("bookings.tasks.start_booking")
+    monkeypatch.setattr(task, "expires", 60)
+    monkeypatch.setattr(task, "_exec_options", None)  # Celery keeps the task's options once read
+    assert not redis_messages.usable(task)
+    with tasks_sent_apart() as sent:
+        assert queue_now("bookings.tasks.start_booking", 3)
+        assert sent() == [("bookings.tasks.start_booking", (3,))]
+        [message] = as_stored(current_app.conf.task_default_queue)
+    assert message["headers"]["expires"] is not None  # written by Celery's own publish
+
+
+def test_a_broker_other_than_plain_redis_is_left_to_kombu():
+    class Conf:
+        broker_url = "redis://127.0.0.1:1/0"
+        broker_transport_options = {"global_keyprefix": "studio:"}  # kombu prefixes every key
+
+    class App:
+        conf = Conf()
+
+    assert redis_messages.redis_broker(App()) is None  # type: ignore[arg-type]
+
+
+def test_a_batch_goes_to_redis_in_one_round_trip(monkeypatch):
+    from core.queueing import publish
+
+    queue_now("messaging.tasks.send_message", 0)  # the client's connection open
+    with tasks_sent_apart() as sent:
+        with publishes_counted(monkeypatch) as published:
+            assert publish([("messaging.tasks.send_message", (n,)) for n in range(5)])
+        assert [args for _, args in sent()] == [(n,) for n in range(5)]
+    assert (published.lpushes, published.round_trips) == (5, 1)
+
+
+def test_with_redis_away_the_publish_says_so_and_raises_nothing(monkeypatch):
+    from core.queueing import publish
+
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")  # Celery reads it first; nothing listens there
+    assert redis_messages.redis_broker(current_app).url == "redis://127.0.0.1:1/0"  # type: ignore[union-attr]
+    assert publish([("messaging.tasks.send_message", (1,))]) is False
