@@ -273,7 +273,7 @@ WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=60.0)
 # else a folder in DATA_DIR (a laptop's web, worker and beat share the disk).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.redis_cache.RedisCache",  # Django's, its Redis client kept
         "LOCATION": CELERY_BROKER_URL,
         "KEY_PREFIX": "workflow",
         "OPTIONS": {
