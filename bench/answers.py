@@ -41,7 +41,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .common import QUICK, Row, bench_studio, ms, new_booking, players_of, sessions_windows
-from .load import LoadResult, run_load, send
+from .load import LoadResult, run_alternating, send
 from .server import shared_gunicorn
 from .worker import texting_worker
 
@@ -220,28 +220,14 @@ def worker_idle() -> None:
 def interleaved(base: str, presses: list) -> tuple[LoadResult, LoadResult]:
     """The floor and the presses at MIXED_CONCURRENCY in SLICES alternating slices each (MIXED_SECONDS in all
     each), so a neighbour's load on this machine weighs on both alike."""
-    make = from_list(presses)
-    floors, answers = [], []
-    for _ in range(SLICES):
-        floors.append(run_load(base, floor_press, concurrency=MIXED_CONCURRENCY, seconds=MIXED_SECONDS / SLICES))
-        answers.append(
-            run_load(base, make, concurrency=MIXED_CONCURRENCY, seconds=MIXED_SECONDS / SLICES, ok=lambda s: s == 303)
-        )
-    return joined(floors), joined(answers)
-
-
-def joined(results: list[LoadResult]) -> LoadResult:
-    statuses: dict[int, int] = {}
-    for result in results:
-        for status, count in result.statuses.items():
-            statuses[status] = statuses.get(status, 0) + count
-    return LoadResult(
-        results[0].concurrency,
-        sum(r.seconds for r in results),
-        [latency for r in results for latency in r.latencies],
-        sum(r.errors for r in results),
-        statuses,
+    floor, answers = run_alternating(
+        base,
+        [(floor_press, lambda s: s < 400), (from_list(presses), lambda s: s == 303)],
+        concurrency=MIXED_CONCURRENCY,
+        seconds=MIXED_SECONDS,
+        slices=SLICES,
     )
+    return floor, answers
 
 
 def from_list(requests: list):

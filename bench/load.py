@@ -79,3 +79,35 @@ def run_load(
     for thread in threads:
         thread.join()
     return result
+
+
+def run_alternating(
+    base: str,
+    loads: list[tuple[Callable[[int, int], Request | None], Callable[[int], bool]]],
+    *,
+    concurrency: int,
+    seconds: float,
+    slices: int,
+) -> list[LoadResult]:
+    """Each (request factory, ok) load in turn, `slices` rounds of `seconds / slices` each; one result
+    per load over all its slices. A burst of a neighbour's load on this shared machine then weighs
+    on every load alike, where back-to-back runs would each meet a different machine."""
+    parts: list[list[LoadResult]] = [[] for _ in loads]
+    for _ in range(slices):
+        for (make_request, ok), results in zip(loads, parts, strict=True):
+            results.append(run_load(base, make_request, concurrency=concurrency, seconds=seconds / slices, ok=ok))
+    return [joined(results) for results in parts]
+
+
+def joined(results: list[LoadResult]) -> LoadResult:
+    statuses: dict[int, int] = {}
+    for result in results:
+        for status, count in result.statuses.items():
+            statuses[status] = statuses.get(status, 0) + count
+    return LoadResult(
+        results[0].concurrency,
+        sum(r.seconds for r in results),
+        [latency for r in results for latency in r.latencies],
+        sum(r.errors for r in results),
+        statuses,
+    )
