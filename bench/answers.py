@@ -48,7 +48,7 @@ from .worker import texting_worker
 RACERS = 30 if QUICK else 100  # the full run races the 100 the issue names
 MIXED_CONCURRENCY = 4
 MIXED_SECONDS = 0.4 if QUICK else 4.0
-MIXED_OFFERS = 500 if QUICK else 5000  # the presses must not run out within MIXED_SECONDS (600/s ran out of 2,400)
+MIXED_OFFERS = 350 if QUICK else 5000  # the presses must not run out within MIXED_SECONDS (600/s ran out of 2,400)
 ALONE = 5 if QUICK else 30  # presses one at a time on an idle worker, each waited for
 SLICES = 4  # floor and presses alternate, a quarter of MIXED_SECONDS each at a time
 DECIDED_WITHIN = 300.0  # seconds the worker gets to decide every press after the load
