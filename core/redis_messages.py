@@ -13,7 +13,7 @@ queue's list, through one Redis client kept per process, all of a batch in one p
 `core/tests/test_redis_messages.py` checks that a message written here is the one kombu
 writes, field for field but the ids, and the worker tests consume them.
 
-Only the plain case takes this path (`publish_plain`): a redis:// broker with no key
+Only the plain case takes this path (`publish_plain`): a redis:// broker (not TLS) with no key
 prefix, protocol 2, JSON, no compression, no sent events, no task routes (the task goes to
 the default queue, which Celery sends through the default exchange keyed by the queue's
 name), no publish signal listening for the task, and no priority, expiry or queue of the
@@ -71,7 +71,7 @@ def redis_broker(app: Celery) -> RedisBroker | None:
 def _plain_redis(app: Celery, url: str) -> RedisBroker | None:
     conf = app.conf
     plain = (
-        url.startswith(("redis://", "rediss://"))
+        url.startswith("redis://")  # rediss:// and its broker_use_ssl options: kombu's own connection
         # visibility_timeout only matters to the consumer; a key prefix or priority steps change the key
         and set(conf.broker_transport_options or {}) <= {"visibility_timeout"}
         and conf.task_protocol == 2

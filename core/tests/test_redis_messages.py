@@ -6,6 +6,7 @@ worker end-to-end tests (workflow/tests) show a worker taking and running them.
 """
 
 import json
+from types import SimpleNamespace
 
 import pytest
 import redis
@@ -71,15 +72,27 @@ def test_a_task_with_an_expiry_of_its_own_goes_through_celery(monkeypatch):
     assert message["headers"]["expires"] is not None  # written by Celery's own publish
 
 
-def test_a_broker_other_than_plain_redis_is_left_to_kombu():
-    class Conf:
-        broker_url = "redis://127.0.0.1:1/0"
-        broker_transport_options = {"global_keyprefix": "studio:"}  # kombu prefixes every key
+@pytest.mark.parametrize(
+    ("url", "transport_options"),
+    [
+        ("redis://127.0.0.1:1/0", {"global_keyprefix": "studio:"}),  # kombu prefixes every key
+        ("rediss://127.0.0.1:1/0", {}),  # TLS, with whatever broker_use_ssl says: kombu's connection
+        ("filesystem://", {}),  # the laptop's broker
+    ],
+)
+def test_a_broker_other_than_plain_redis_is_left_to_kombu(url, transport_options):
+    assert redis_messages.redis_broker(AppLike(url, transport_options)) is None  # type: ignore[arg-type]
+    assert redis_messages.redis_broker(AppLike("redis://127.0.0.1:1/0", {})) is not None  # type: ignore[arg-type]
 
-    class App:
-        conf = Conf()
 
-    assert redis_messages.redis_broker(App()) is None  # type: ignore[arg-type]
+class AppLike:
+    """This app's settings, but the broker's."""
+
+    def __init__(self, url: str, transport_options: dict) -> None:
+        names = ["task_protocol", "task_serializer", "task_compression", "task_send_sent_event", "task_routes"]
+        names += ["broker_connection_timeout"]
+        self.conf = SimpleNamespace(**{name: current_app.conf[name] for name in names})
+        self.conf.broker_url, self.conf.broker_transport_options = url, transport_options
 
 
 def test_a_batch_goes_to_redis_in_one_round_trip(monkeypatch):
