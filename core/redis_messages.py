@@ -13,11 +13,12 @@ queue's list, through one Redis client kept per process, all of a batch in one p
 `core/tests/test_redis_messages.py` checks that a message written here is the one kombu
 writes, field for field but the ids, and the worker tests consume them.
 
-Only the plain case takes this path (`publish_plain`): a redis:// broker (not TLS) with no key
-prefix, protocol 2, JSON, no compression, no sent events, no task routes (the task goes to
-the default queue, which Celery sends through the default exchange keyed by the queue's
-name), no publish signal listening for the task, and no priority, expiry or queue of the
-task's own. Anything else goes through Celery's own publish, as before.
+Only the plain case takes this path (`publish_plain`): a redis:// broker (not TLS) with no
+key prefix, protocol 2, JSON, no compression, no sent events, no default or inherited
+priority, no task routes (the task goes to the default queue, which Celery sends through
+the default exchange keyed by the queue's name), no publish signal listening for the task,
+and no priority, expiry or queue of the task's own. Anything else goes through Celery's own
+publish, as before.
 """
 
 import base64
@@ -79,6 +80,8 @@ def _plain_redis(app: Celery, url: str) -> RedisBroker | None:
         and not conf.task_compression
         and not conf.task_send_sent_event
         and not conf.task_routes
+        and conf.task_default_priority is None  # the message's priority, and its key: kombu's
+        and not conf.task_inherit_parent_priority
     )
     return RedisBroker(url, float(conf.broker_connection_timeout or 4.0)) if plain else None
 

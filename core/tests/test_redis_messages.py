@@ -90,7 +90,7 @@ class AppLike:
 
     def __init__(self, url: str, transport_options: dict) -> None:
         names = ["task_protocol", "task_serializer", "task_compression", "task_send_sent_event", "task_routes"]
-        names += ["broker_connection_timeout"]
+        names += ["broker_connection_timeout", "task_default_priority", "task_inherit_parent_priority"]
         self.conf = SimpleNamespace(**{name: current_app.conf[name] for name in names})
         self.conf.broker_url, self.conf.broker_transport_options = url, transport_options
 
