@@ -7,7 +7,8 @@ before it answers 201. The booking itself is made by the worker from the stored 
 The floor is `/bench/intake-floor` on the same server: the same body stored in one
 insert, nothing else. Floor and webhook take turns (four slices each), so a burst of a
 neighbour's load on this shared machine weighs on both alike. Target: intake throughput
->= a third of the floor's at c=4, with the contract kept (every valid email 201, an email with no order in it 422).
+>= a third of the floor's at c=4, with the contract kept (every valid email 201, an email
+with no order in it 422).
 The trivial view (no database) is reported beside them for scale.
 """
 

@@ -55,7 +55,8 @@ def queue_now(task: Task | str, *args: object) -> bool:
 
 
 def publish(calls: list[Call]) -> bool:
-    """Queue every (task name, arguments) now, through one producer in one broker round trip.
+    """Queue every (task name, arguments) now, in one broker round trip (core.redis_messages for
+    a plain Redis broker, else one kombu producer).
 
     False (and logged) if the broker could not take them: then none, or only some, went
     out (a pipeline is not a transaction), and the relay queues whatever is still due;

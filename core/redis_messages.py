@@ -22,7 +22,6 @@ publish, as before.
 """
 
 import base64
-import threading
 import uuid
 from dataclasses import dataclass
 from functools import cache
@@ -150,18 +149,8 @@ def _delivery_mode(mode: int | str) -> int:
     return DELIVERY_MODES[mode] if isinstance(mode, str) else int(mode)
 
 
-_clients: dict[str, redis.Redis] = {}
-_clients_lock = threading.Lock()
-
-
+@cache
 def _client(broker: RedisBroker) -> redis.Redis:
-    """One client per broker and process: redis-py clients are safe to share between threads
-    (and after a fork, their pool opens new connections)."""
-    client = _clients.get(broker.url)
-    if client is None:
-        with _clients_lock:
-            client = _clients.get(broker.url) or redis.Redis.from_url(
-                broker.url, socket_connect_timeout=broker.timeout, socket_timeout=broker.timeout
-            )
-            _clients[broker.url] = client
-    return client
+    """One client per broker and process (as messaging.throttle keeps its own): redis-py clients
+    are safe to share between threads, and after a fork their pool opens new connections."""
+    return redis.Redis.from_url(broker.url, socket_connect_timeout=broker.timeout, socket_timeout=broker.timeout)
