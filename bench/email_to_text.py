@@ -119,12 +119,11 @@ PARTS = {
 def start_booking_profile() -> str:
     """booking_start on fresh bookings from the sample email, profiled: each part's share."""
     from bookings.engine import booking_start
-    from bookings.intake import inbound_email_book, inbound_email_process, inbound_email_store
+    from bookings.intake import inbound_email_book, inbound_email_receive
 
     def booking(n: int) -> int:
         _, _, body, headers = email_request(77, n)
-        email = inbound_email_store(body=body or b"", content_type="application/json", headers=headers)
-        inbound_email_process(inbound_email=email)
+        email = inbound_email_receive(body=body or b"", content_type="application/json", headers=headers).inbound_email
         made = inbound_email_book(inbound_email_id=email.pk)  # the worker's first step, before it plans
         if made is None:
             raise RuntimeError("the sample email made no booking")

@@ -4,19 +4,22 @@ An order the parser refuses, or one taken by phone, is completed by the manager 
 board's order form and made by `booking_create_by_hand`: the same checks the parser
 applies, the same `booking_create_from_order`, so the engine starts the same way.
 
-The request is stored before it is read (`inbound_email_store`), so nothing
-Zapier sends is ever lost, whatever happens next. Reading it
-(`inbound_email_process`) claims the email's dedupe key with what was read in one
-statement: twenty copies arriving at once queue on the unique index, one wins, the
-others become replays of it. The webhook answers then: the winner's booking is made by
-a worker (`inbound_email_book`, queued on the claim's commit, which also starts
-planning), from the reading stored on the email's row. The relay queues it again for
-an email read but never booked (the broker was down), and failures are counted on the
-email's row (bookings.failures).
+The webhook's email is read in memory first (the parser is pure and its work is capped)
+and stored with its reading in one insert (`inbound_email_receive`), which also takes its
+dedupe key: twenty copies arriving at once queue on the unique index, one wins, the
+others are stored as replays of it. Nothing acts on an email before it is stored, and
+the webhook answers only after the insert, so every email Zapier was answered for is
+kept. A reading that raises (a bug, or Redis away) stores the body bare, as received,
+and the relay reads it again later (`inbound_email_process`, which claims the key with
+the reading in one update). The winner's booking is made by a worker
+(`inbound_email_book`, queued on the insert's commit, which also starts planning), from
+the reading stored on the email's row. The relay queues it again for an email read but
+never booked (the broker was down), and failures are counted on the email's row
+(bookings.failures).
 
 It is the webhook's hot path, and its queries are pinned (bookings/tests/test_intake.py):
-a new email costs the same few statements whatever its seats and times, and so does
-the worker's booking.
+a new email costs one statement whatever its seats and times, and the worker's booking
+a fixed few.
 """
 
 import datetime as dt
@@ -107,35 +110,77 @@ def clean_text(value: str, max_length: int | None = None) -> str:
 
 
 def inbound_email_store(*, body: bytes, content_type: str, headers: dict[str, str]) -> InboundEmail:
-    """Store the request as received, before anything reads it. Commits on its own."""
-    kept = {clean_text(k, 200): clean_text(v, 2000) for k, v in headers.items() if k.lower() not in SECRET_HEADERS}
-    return InboundEmail.objects.create(body=body, content_type=clean_text(content_type, 255), headers=kept)
+    """Store the request as received, unread (the relay reads it: `inbound_email_process`). Commits on its own."""
+    return InboundEmail.objects.create(body=body, **_request_fields(content_type, headers))
 
 
-def inbound_email_process(*, inbound_email: InboundEmail, now: dt.datetime | None = None) -> IntakeOutcome:
-    """Read a stored email and claim it; for an order, queue its booking (`inbound_email_book`) on the commit.
+def inbound_email_receive(
+    *, body: bytes, content_type: str, headers: dict[str, str], now: dt.datetime | None = None
+) -> IntakeOutcome:
+    """The webhook's email: read in memory, then stored with its reading and its dedupe key in one
+    insert; for an order, its booking (`inbound_email_book`) is queued on the commit.
 
-    The email is read before it is claimed (the parser is pure and its work is capped), so
-    a slow or hostile body never holds a database lock. The studio's zone and
-    the catalog are the ones this process keeps (`reference_cache`: one read of a stamp).
+    A copy of an email already stored is stored as its replay (`duplicate_of`). A body that is not
+    an email is stored as malformed. A reading that raises stores the body bare, as received, and
+    raises again: the relay reads it later, as it reads an email the database lost mid-request.
     """
-    now = now or timezone.now()
+    row = InboundEmail(body=body, **_request_fields(content_type, headers))
     try:
-        envelope = read_envelope(bytes(inbound_email.body), inbound_email.content_type)
+        envelope = read_envelope(body, content_type)
+        key, reading, fields = _reading_of(envelope, now or timezone.now())
     except EnvelopeError as exc:
-        return _reject_malformed(inbound_email, str(exc))
+        row.status, row.errors = InboundEmail.Status.MALFORMED, [clean_text(str(exc))]
+        row.save(force_insert=True)
+        return IntakeOutcome(row, malformed=True, errors=row.errors)
+    except Exception:
+        row.save(force_insert=True)  # kept as received, for the relay
+        raise
+    for name, value in {"dedupe_key": key, **fields}.items():
+        setattr(row, name, value)
+    original = _insert_claiming(row)
+    if original is not None:
+        return _replay_stored(row, original)
+    return _read_and_claimed(row, reading)
+
+
+def _request_fields(content_type: str, headers: dict[str, str]) -> dict[str, object]:
+    kept = {clean_text(k, 200): clean_text(v, 2000) for k, v in headers.items() if k.lower() not in SECRET_HEADERS}
+    return {"content_type": clean_text(content_type, 255), "headers": kept}
+
+
+def _reading_of(envelope: Envelope, now: dt.datetime) -> tuple[str, "Reading", dict[str, object]]:
+    """The email's dedupe key, its reading and the row's fields that record both (no query while the
+    studio's zone and the catalog this process keeps are current: `reference_cache`)."""
     reference = reference_cache.get()
     reading = _read(envelope, reference.time_zone, now, reference.roster.catalog)
-    key = dedupe_key(envelope)
-    fields = {**_envelope_fields(envelope), **_reading_fields(reading, envelope)}
-    if not _claim_with_reading(inbound_email, key, fields):
-        inbound_email.dedupe_key = key  # the first copy holds it; remember what we matched
-        return _replay(inbound_email)
+    return dedupe_key(envelope), reading, {**_envelope_fields(envelope), **_reading_fields(reading, envelope)}
+
+
+def _read_and_claimed(inbound_email: InboundEmail, reading: "Reading") -> IntakeOutcome:
+    """An email stored with its reading and its key: the manager told of an unreadable one, an
+    order's booking queued on the commit."""
     if reading.order is None:
         manager_alert(studio=studio_get_or_create_default(), body=_unparseable_alert(inbound_email))
     else:
         queue_after_commit("bookings.tasks.book_inbound_email", inbound_email.pk)  # the claim is committed
     return IntakeOutcome(inbound_email, errors=reading.errors)
+
+
+def inbound_email_process(*, inbound_email: InboundEmail, now: dt.datetime | None = None) -> IntakeOutcome:
+    """Read an email stored unread (the relay's) and claim it; for an order, queue its booking on the commit.
+
+    The email is read before it is claimed (the parser is pure and its work is capped), so
+    a slow or hostile body never holds a database lock.
+    """
+    try:
+        envelope = read_envelope(bytes(inbound_email.body), inbound_email.content_type)
+    except EnvelopeError as exc:
+        return _reject_malformed(inbound_email, str(exc))
+    key, reading, fields = _reading_of(envelope, now or timezone.now())
+    if not _claim_with_reading(inbound_email, key, fields):
+        inbound_email.dedupe_key = key  # the first copy holds it; remember what we matched
+        return _replay(inbound_email)
+    return _read_and_claimed(inbound_email, reading)
 
 
 def inbound_email_book(*, inbound_email_id: int) -> int | None:
@@ -203,6 +248,33 @@ def _claim_with_reading(inbound_email: InboundEmail, key: str, reading: dict[str
     return True
 
 
+def _insert_claiming(row: InboundEmail) -> InboundEmail | None:
+    """Insert the email with its dedupe key; if a copy holds the key, nothing is written and that
+    first copy is the answer (with its booking, if made).
+
+    Its own transaction outside one (the webhook): one round trip. A copy's INSERT waits on the
+    unique index until the first copy's commits, then fails. Inside a caller's transaction it
+    takes a savepoint, so that failure rolls back only itself.
+    """
+    try:
+        with transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext():
+            row.save(force_insert=True)
+    except IntegrityError:
+        original = InboundEmail.objects.select_related("booking").filter(dedupe_key=row.dedupe_key).first()
+        if original is None:
+            raise  # not the key: a fault the caller must see
+        return original
+    return None
+
+
+def _replay_stored(row: InboundEmail, original: InboundEmail) -> IntakeOutcome:
+    """Store a copy of an email already stored as its replay, and answer as its first copy was answered."""
+    row.dedupe_key, row.status, row.duplicate_of = None, InboundEmail.Status.DUPLICATE, original
+    row.parse_result, row.errors = None, []
+    row.save(force_insert=True)
+    return _answered_as(original)
+
+
 def _reject_malformed(inbound_email: InboundEmail, reason: str) -> IntakeOutcome:
     inbound_email.status = InboundEmail.Status.MALFORMED
     inbound_email.errors = [clean_text(reason)]
@@ -214,6 +286,11 @@ def _replay(inbound_email: InboundEmail) -> IntakeOutcome:
     """Answer a copy of an email already read as the first copy was answered, with its booking once made."""
     original = InboundEmail.objects.select_related("booking").get(dedupe_key=inbound_email.dedupe_key)
     InboundEmail.objects.filter(pk=inbound_email.pk).update(status=InboundEmail.Status.DUPLICATE, duplicate_of=original)
+    return _answered_as(original)
+
+
+def _answered_as(original: InboundEmail) -> IntakeOutcome:
+    """A replay's answer: its first copy's, with that copy's booking once made."""
     booking = getattr(original, "booking", None)
     return IntakeOutcome(original, booking=booking, replay=True, errors=list(original.errors))
 

@@ -1,6 +1,7 @@
 """The Zapier webhook: POST /workflow/email.
 
-Thin on purpose: authenticate, size-check, store, hand to intake, answer. The
+Thin on purpose: authenticate, size-check, hand to intake (which reads the email and
+stores it with its reading in one insert, before anything acts on it), answer. The
 answer codes are for Zapier: 201 a new order (stored and read; a worker makes its
 booking and starts planning it a moment later), 200 a replay of one, 422 an email we
 could not read (stored, the manager told), 400 not an email at all, 401 a bad token,
@@ -17,7 +18,7 @@ from django.utils.crypto import constant_time_compare
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from bookings.intake import IntakeOutcome, inbound_email_process, inbound_email_store
+from bookings.intake import IntakeOutcome, inbound_email_receive
 from core.links import absolute_url
 
 
@@ -54,10 +55,10 @@ def email_webhook(request: HttpRequest) -> JsonResponse:
         return response
     if _too_big(request) or len(request.body) > settings.INBOUND_EMAIL_MAX_BYTES:
         return _error(413, f"The email is over {settings.INBOUND_EMAIL_MAX_BYTES // 1024} KB.")
-    inbound = inbound_email_store(
+    outcome = inbound_email_receive(
         body=request.body, content_type=request.META.get("CONTENT_TYPE", ""), headers=dict(request.headers)
     )
-    return _answer(inbound_email_process(inbound_email=inbound))
+    return _answer(outcome)
 
 
 def _answer(outcome: IntakeOutcome) -> JsonResponse:

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.test.utils import override_settings
 from tqdm import tqdm
 
-from bookings.intake import inbound_email_process, inbound_email_store
+from bookings.intake import inbound_email_receive
 from bookings.models import Booking
 from messaging.backends import memory
 from musicians.models import Instrument, Musician
@@ -142,11 +142,10 @@ class Simulation:
         policy_apply(studio=studio, name=self.policy)
 
     def _order_arrives(self, order: SimOrder) -> None:
-        """What the Zapier webhook does with an order email: store it, then read it."""
+        """What the Zapier webhook does with an order email: read it and store it with its reading."""
         self.orders_left -= 1
         with self._engine_errors_counted("reading an order email"):
-            inbound = inbound_email_store(body=order.body(), content_type="application/json", headers={})
-            inbound_email_process(inbound_email=inbound)
+            inbound_email_receive(body=order.body(), content_type="application/json", headers={})
 
     @contextmanager
     def _engine_errors_counted(self, doing: str) -> Iterator[None]:
