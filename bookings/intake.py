@@ -28,7 +28,7 @@ import logging
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -121,8 +121,8 @@ def inbound_email_receive(
     insert; for an order, its booking (`inbound_email_book`) is queued on the commit.
 
     A copy of an email already stored is stored as its replay (`duplicate_of`). A body that is not
-    an email is stored as malformed. A reading that raises stores the body bare, as received, and
-    raises again: the relay reads it later, as it reads an email the database lost mid-request.
+    an email is stored as malformed. A reading that raises, or that the database refuses, stores
+    the body bare, as received, and raises again: the relay reads it later.
     """
     row = InboundEmail(body=body, **_request_fields(content_type, headers))
     try:
@@ -133,14 +133,23 @@ def inbound_email_receive(
         row.save(force_insert=True)
         return IntakeOutcome(row, malformed=True, errors=row.errors)
     except Exception:
-        row.save(force_insert=True)  # kept as received, for the relay
+        _store_bare(row)
         raise
     for name, value in {"dedupe_key": key, **fields}.items():
         setattr(row, name, value)
-    original = _insert_claiming(row)
+    try:
+        original = _insert_claiming(row)
+    except DatabaseError:  # a reading the database refuses: a bug, not the email
+        _store_bare(row)
+        raise
     if original is not None:
         return _replay_stored(row, original)
     return _read_and_claimed(row, reading)
+
+
+def _store_bare(row: InboundEmail) -> InboundEmail:
+    """The request as received, unread: kept for the relay when reading it or storing its reading raised."""
+    return InboundEmail.objects.create(body=row.body, content_type=row.content_type, headers=row.headers)
 
 
 def _request_fields(content_type: str, headers: dict[str, str]) -> dict[str, object]:

@@ -179,6 +179,22 @@ def test_a_reading_that_raises_stores_the_body_bare_for_the_relay_and_raises(war
     assert received(body).replay  # and Zapier's retry is its replay
 
 
+def test_a_reading_the_database_refuses_stores_the_body_bare_for_the_relay_and_raises(warm, monkeypatch):
+    from django.db import DataError
+
+    from bookings import intake
+
+    real = intake._reading_fields
+    monkeypatch.setattr(intake, "_reading_fields", lambda *a: {**real(*a), "status": "x" * 40})  # a bug: too long
+    body = order_email(instruments=TWO_SEATS, days=2)
+
+    with pytest.raises(DataError):
+        received(body)
+
+    email = InboundEmail.objects.get()
+    assert (email.status, email.dedupe_key, bytes(email.body)) == (InboundEmail.Status.RECEIVED, None, body)
+
+
 def test_a_body_that_is_not_an_email_is_stored_malformed_in_one_insert(django_assert_num_queries):
     with django_assert_num_queries(1):
         outcome = received(b"{not json")
