@@ -119,14 +119,15 @@ def _time_lines(lines: list[str]) -> list[str]:
     takes the hours on the next one (`Date: Dec 21` then `Time: 2-5pm`)."""
     split = [segment for line in lines for segment in _split_at_days(line)]
     joined: list[str] = []
+    day_alone = False  # the last joined line names a day and no hours (each line is normalised once)
     for line in split:
-        previous = _normalise(joined[-1]) if joined else ""
         current = _normalise(line)
-        day_alone = bool(previous) and mentions_day(previous) and not _has_clock(previous)
         if day_alone and _has_clock(current) and not mentions_day(current):
             joined[-1] = f"{joined[-1]} {line}"
+            current = _normalise(joined[-1])
         else:
             joined.append(line)
+        day_alone = bool(current) and mentions_day(current) and not _has_clock(current)
     return joined
 
 
