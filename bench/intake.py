@@ -1,8 +1,8 @@
 """Intake: `POST /workflow/email` under gunicorn at concurrency 4, against its write floor.
 
-Every POST is a different order email (its own Message-ID), so each is stored, read and
-claimed as a new order, and its booking task queued to Redis: what the webhook does
-before it answers 201. The booking itself is made by the worker from the stored reading
+Every POST is a different order email (its own Message-ID), so each is read, stored with
+its reading and its dedupe key in one insert as a new order, and its booking task queued
+to Redis: what the webhook does before it answers 201. The booking itself is made by the worker from the stored reading
 (no worker runs here; `email_to_text` times the whole path through one).
 The floor is `/bench/intake-floor` on the same server: the same body stored in one
 insert, nothing else. Floor and webhook take turns (four slices each), so a burst of a
