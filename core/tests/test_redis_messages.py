@@ -41,7 +41,7 @@ def test_it_writes_the_message_kombu_writes_for_the_same_call(name):
     with tasks_sent_apart() as sent:
         with current_app.producer_or_acquire() as producer:
             task.apply_async(([7, 8],), producer=producer)  # Celery and kombu's own publish
-        written = redis_messages.task_message(current_app, task, ([7, 8],))
+        written = redis_messages.task_message(current_app, broker, task, ([7, 8],))
         assert written is not None
         queue = written[0]
         redis_messages.push(broker, [written])
@@ -91,6 +91,7 @@ class AppLike:
     def __init__(self, url: str, transport_options: dict) -> None:
         names = ["task_protocol", "task_serializer", "task_compression", "task_send_sent_event", "task_routes"]
         names += ["broker_connection_timeout", "task_default_priority", "task_inherit_parent_priority"]
+        names += ["task_default_delivery_mode", "task_repr_maxlevels"]
         self.conf = SimpleNamespace(**{name: current_app.conf[name] for name in names})
         self.conf.broker_url, self.conf.broker_transport_options = url, transport_options
 
