@@ -91,6 +91,12 @@ def take_clock_times(text: str) -> tuple[list[ClockRange], str]:
     return found, text
 
 
+def mentions_clock_time(text: str) -> bool:
+    """Whether lower-case `text` holds a time `take_clock_times` would take (or refuse as
+    unreadable): the same matches, without reading them. For splitting lines, which asks often."""
+    return _RANGE.search(text) is not None or any(_says_time(match) for match in _SINGLE.finditer(text))
+
+
 def _says_time(match: re.Match[str]) -> bool:
     return bool(match.group("startmeridiem") or match.group("startminute") or match.group("startword"))
 

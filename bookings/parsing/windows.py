@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .clock import ClockRange, EndsBeforeStart, describe_clock, take_clock_times
+from .clock import ClockRange, EndsBeforeStart, describe_clock, mentions_clock_time, take_clock_times
 from .dates import (
     WEEKDAY_NAMES,
     NumericOrder,
@@ -122,12 +122,12 @@ def _time_lines(lines: list[str]) -> list[str]:
     day_alone = False  # the last joined line names a day and no hours (each line is normalised once)
     for line in split:
         current = _normalise(line)
-        if day_alone and _has_clock(current) and not mentions_day(current):
+        if day_alone and mentions_clock_time(current) and not mentions_day(current):
             joined[-1] = f"{joined[-1]} {line}"
             current = _normalise(joined[-1])
         else:
             joined.append(line)
-        day_alone = bool(current) and mentions_day(current) and not _has_clock(current)
+        day_alone = bool(current) and mentions_day(current) and not mentions_clock_time(current)
     return joined
 
 
@@ -139,7 +139,7 @@ def _split_at_days(line: str) -> list[str]:
     current = ""
     for piece in _LIST_SEPARATOR.split(line):
         current += piece
-        if not _has_clock(_normalise(piece)):
+        if not mentions_clock_time(_normalise(piece)):
             continue
         if segments and not mentions_day(_normalise(current)):
             segments[-1] += current  # "Dec 5 10am-1pm, 2-5pm": more hours on the same day
@@ -150,13 +150,6 @@ def _split_at_days(line: str) -> list[str]:
         return [line]
     segments[-1] += current
     return [segment.strip(" ,;|") for segment in segments]
-
-
-def _has_clock(text: str) -> bool:
-    try:
-        return bool(take_clock_times(text)[0])
-    except Unreadable:
-        return True
 
 
 def _read_line(source: str, context: TimeContext, order: NumericOrder, reading: WindowReading) -> None:

@@ -441,3 +441,36 @@ def test_an_order_in_any_corpus_layout_parses_back_to_its_fields(order_and_expec
     assert [(w.starts_at, w.ends_at) for w in order.windows] == expected.pop("windows")
     assert {name: getattr(order, name) for name in expected} == expected
     assert order.warnings == ()
+
+
+def _takes_a_clock_time(text: str) -> bool:
+    """What splitting lines asked before `mentions_clock_time`: read every time, and say if any was there."""
+    from bookings.parsing.clock import take_clock_times
+    from bookings.parsing.dates import Unreadable
+
+    try:
+        return bool(take_clock_times(text)[0])
+    except Unreadable:
+        return True
+
+
+CLOCKISH = st.text(alphabet="0123456789:.- apmnoidghtuletrh,;", max_size=40)
+
+
+@ROBUST
+@given(st.one_of(CLOCKISH, st.text(max_size=60)))
+def test_mentions_clock_time_answers_as_reading_the_times_would(text):
+    from bookings.parsing.clock import mentions_clock_time
+
+    lowered = text.lower()
+    assert mentions_clock_time(lowered) == _takes_a_clock_time(lowered)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2-5pm", "2", "2026", "noon", "10:30", "11-2pm", "25:00", "9.30 am", "13pm-2pm", "12 midnight", "a 2 p", "at 7"],
+)
+def test_mentions_clock_time_on_the_edges(text):
+    from bookings.parsing.clock import mentions_clock_time
+
+    assert mentions_clock_time(text) == _takes_a_clock_time(text)
