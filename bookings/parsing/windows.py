@@ -197,13 +197,16 @@ def _apply_zone(source: str, mentions: list[ZoneMention], email_zone: str) -> tu
 
 def _normalise(text: str) -> str:
     text = text.lower().translate(_DASHES).replace("o'clock", " ").replace("o’clock", " ")
-    text = _DOTTED_MERIDIEM.sub(r"\1m", text)
+    # Each rewrite only where its pattern could match (the lines of a long email are many).
+    if ".m" in text:
+        text = _DOTTED_MERIDIEM.sub(r"\1m", text)
     text = _ISO_T.sub(r"\1 \2", text)
-    text = _H_STYLE_RANGE.sub(
-        lambda m: f"{_h_clock(m.group(1), m.group(2))}{m.group(3)}{_h_clock(m.group(4), m.group(5))}", text
-    )
-    text = _H_STYLE_MINUTES.sub(lambda m: _h_clock(m.group(1), m.group(2)), text)
-    return _TWELVE_WORD.sub(r"\1", text)
+    if "h" in text:
+        text = _H_STYLE_RANGE.sub(
+            lambda m: f"{_h_clock(m.group(1), m.group(2))}{m.group(3)}{_h_clock(m.group(4), m.group(5))}", text
+        )
+        text = _H_STYLE_MINUTES.sub(lambda m: _h_clock(m.group(1), m.group(2)), text)
+    return _TWELVE_WORD.sub(r"\1", text) if "12" in text else text
 
 
 def _h_clock(hour: str, minute: str | None) -> str:
