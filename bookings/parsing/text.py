@@ -80,9 +80,16 @@ def email_lines(text: str) -> tuple[list[str], list[str]]:
         warnings.append(f"Skipped {len(raw) - len(kept)} line(s) longer than 1,000 characters.")
     quoted = [_QUOTE_MARKERS.match(line) is not None for line in kept]
     # Stars go before forwarding is undone: Outlook writes forwarded headers as "*From:* Jane".
-    undecorated = [_EMPHASIS.sub("", _QUOTE_MARKERS.sub("", line)) for line in kept]
+    undecorated = [_undecorated(line) for line in kept]
     unsigned = _drop_signatures(undecorated, quoted)
     return [line.strip() for line in _drop_forwarding(unsigned)], warnings
+
+
+def _undecorated(line: str) -> str:
+    """The line without its quote markers and emphasis stars (each only where it could match)."""
+    if ">" in line:
+        line = _QUOTE_MARKERS.sub("", line)
+    return _EMPHASIS.sub("", line) if "*" in line else line
 
 
 def _drop_signatures(lines: list[str], quoted: list[bool]) -> list[str]:
