@@ -110,7 +110,8 @@ def clean_text(value: str, max_length: int | None = None) -> str:
 
 
 def inbound_email_store(*, body: bytes, content_type: str, headers: dict[str, str]) -> InboundEmail:
-    """Store the request as received, unread (the relay reads it: `inbound_email_process`). Commits on its own."""
+    """Store the request as received, unread: kept for the relay (`inbound_email_process`) when reading it,
+    or storing what was read, raised. Commits on its own."""
     return InboundEmail.objects.create(body=body, **_request_fields(content_type, headers))
 
 
@@ -133,23 +134,18 @@ def inbound_email_receive(
         row.save(force_insert=True)
         return IntakeOutcome(row, malformed=True, errors=row.errors)
     except Exception:
-        _store_bare(row)
+        inbound_email_store(body=body, content_type=content_type, headers=headers)  # kept for the relay
         raise
     for name, value in {"dedupe_key": key, **fields}.items():
         setattr(row, name, value)
     try:
         original = _insert_claiming(row)
     except DatabaseError:  # a reading the database refuses: a bug, not the email
-        _store_bare(row)
+        inbound_email_store(body=body, content_type=content_type, headers=headers)
         raise
     if original is not None:
         return _replay_stored(row, original)
     return _read_and_claimed(row, reading)
-
-
-def _store_bare(row: InboundEmail) -> InboundEmail:
-    """The request as received, unread: kept for the relay when reading it or storing its reading raised."""
-    return InboundEmail.objects.create(body=row.body, content_type=row.content_type, headers=row.headers)
 
 
 def _request_fields(content_type: str, headers: dict[str, str]) -> dict[str, object]:
